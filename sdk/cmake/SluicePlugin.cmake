@@ -1,0 +1,52 @@
+# sluice_add_plugin(NAME VERSION x.y.z SOURCES ... [ENTRY file.cpp] [LIBRARIES ...]
+#                   [OUTPUT_DIR dir] [NO_INSTALL])
+#
+# Builds a stage plugin the way the host expects it: a shared module named
+# lib<NAME>.so.<VERSION> (so several versions can sit side by side in one plugin directory),
+# C++20, hidden visibility, SLUICE_PLUGIN_VERSION defined to VERSION for the manifest.
+#
+# With ENTRY (the file holding SLUICE_PLUGIN), SOURCES also become an object library
+# sluice_stage_<NAME> that unit tests link to test the stage without loading the module.
+function(sluice_add_plugin NAME)
+  cmake_parse_arguments(ARG "NO_INSTALL" "VERSION;ENTRY;OUTPUT_DIR" "SOURCES;LIBRARIES;DEFINITIONS" ${ARGN})
+  if(NOT ARG_VERSION)
+    message(FATAL_ERROR "sluice_add_plugin(${NAME}): VERSION x.y.z is required")
+  endif()
+  if(NOT ARG_OUTPUT_DIR)
+    if(DEFINED SLUICE_PLUGIN_OUTPUT_DIR)
+      set(ARG_OUTPUT_DIR ${SLUICE_PLUGIN_OUTPUT_DIR})
+    else()
+      set(ARG_OUTPUT_DIR ${CMAKE_BINARY_DIR}/plugins)
+    endif()
+  endif()
+
+  set(target ${NAME})
+  if(TARGET ${target})
+    set(target ${NAME}_${ARG_VERSION})
+    string(REPLACE "." "_" target ${target})
+  endif()
+
+  if(ARG_ENTRY)
+    set(stage_lib sluice_stage_${target})
+    add_library(${stage_lib} OBJECT ${ARG_SOURCES})
+    target_link_libraries(${stage_lib} PUBLIC sluice::sdk ${ARG_LIBRARIES})
+    target_compile_definitions(${stage_lib} PUBLIC SLUICE_PLUGIN_VERSION="${ARG_VERSION}" ${ARG_DEFINITIONS})
+    set_target_properties(${stage_lib} PROPERTIES POSITION_INDEPENDENT_CODE ON
+      CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+    target_include_directories(${stage_lib} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+    add_library(${target} MODULE ${ARG_ENTRY})
+    target_link_libraries(${target} PRIVATE ${stage_lib})
+  else()
+    add_library(${target} MODULE ${ARG_SOURCES})
+    target_link_libraries(${target} PRIVATE sluice::sdk ${ARG_LIBRARIES})
+  endif()
+  target_compile_definitions(${target} PRIVATE SLUICE_PLUGIN_VERSION="${ARG_VERSION}" ${ARG_DEFINITIONS})
+  set_target_properties(${target} PROPERTIES
+    CXX_STANDARD 20 CXX_STANDARD_REQUIRED ON
+    CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
+    PREFIX "lib" OUTPUT_NAME ${NAME} SUFFIX ".so.${ARG_VERSION}"
+    LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIR})
+  if(NOT ARG_NO_INSTALL AND DEFINED SLUICE_PLUGIN_INSTALL_DIR)
+    install(TARGETS ${target} LIBRARY DESTINATION ${SLUICE_PLUGIN_INSTALL_DIR})
+  endif()
+endfunction()
