@@ -1,0 +1,51 @@
+// sluice: runs one pipeline per process. See `sluice --help`.
+#include "app/commands.hpp"
+
+#include <sluice/sdk/abi.hpp>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: sluice <command> [options]
+
+commands:
+  run PIPELINE.yaml       run a pipeline until its input ends (SIGINT/SIGTERM drain and stop)
+  check PIPELINE.yaml     load every plugin and validate every stage config; runs no data
+  graph PIPELINE.yaml     print the pipeline graph (Graphviz DOT, or --format mermaid)
+  plugins                 list discovered plugins (--describe NAME for its options)
+
+Run `sluice <command> --help` for the options of a command.
+
+exit codes:
+  0    success
+  1    bad command line
+  2    invalid pipeline: a config error (file:line:col), a missing or refused plugin
+  3    the run failed: a stage with on_error: fail, or a source or sink error
+  130  interrupted by SIGINT (143: SIGTERM); batches read were drained and the balance printed
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? sluice::app::kExitUsage : sluice::app::kExitOk;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    std::printf("sluice %s (plugin SDK ABI %d.%d)\n", SLUICE_VERSION, SLUICE_SDK_ABI_MAJOR, SLUICE_SDK_ABI_MINOR);
+    return 0;
+  }
+  sluice::app::Invocation inv;
+  inv.executable = "/proc/self/exe";
+  for (int i = 2; i < argc; ++i) inv.args.emplace_back(argv[i]);
+  std::string command = argv[1];
+  if (command == "run") return sluice::app::run_command(inv);
+  if (command == "check") return sluice::app::check_command(inv);
+  if (command == "graph") return sluice::app::graph_command(inv);
+  if (command == "plugins") return sluice::app::plugins_command(inv);
+  std::fprintf(stderr, "sluice: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+  return sluice::app::kExitUsage;
+}

@@ -1,0 +1,81 @@
+#include "app/cli_options.hpp"
+#include "app/commands.hpp"
+#include "app/progress_line.hpp"
+#include "app/signal_watcher.hpp"
+#include "runtime/pipeline.hpp"
+#include "runtime/run_report.hpp"
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+
+#include <unistd.h>
+
+namespace sluice::app {
+namespace po = boost::program_options;
+
+int run_command(const Invocation& inv) {
+  CommonOptions common;
+  uint32_t threads = 0, batch_size = 0, max_in_flight = 0;
+  std::string stats_json;
+  bool quiet = false;
+  po::options_description options("run options");
+  add_common_options(options, common);
+  options.add_options()("threads,t", po::value(&threads), "worker threads (default: all cores)")(
+      "batch-size", po::value(&batch_size), "records per batch (overrides the pipeline's batch_size)")(
+      "max-in-flight", po::value(&max_in_flight), "batches in flight at most (overrides the pipeline's)")(
+      "stats-json", po::value(&stats_json), "write the run report (balance, stages, latency) as JSON here")(
+      "quiet,q", po::bool_switch(&quiet), "no progress line and no report on stderr");
+  if (auto rc = parse_command_line(inv, "usage: sluice run PIPELINE.yaml [options]", options, true, common))
+    return *rc;
+
+  // Before any thread exists, so that every thread inherits the blocked signals.
+  runtime::RunState state;
+  SignalWatcher signals([&state](int) { state.request_stop(); });
+
+  std::unique_ptr<runtime::Pipeline> pipeline;
+  try {
+    plugin::PluginRegistry registry = make_registry(inv, common);
+    pipeline = std::make_unique<runtime::Pipeline>(config::load_pipeline(common.pipeline), registry,
+                                                   runtime::AssembleOptions{false, threads, batch_size, max_in_flight});
+  } catch (const sdk::ConfigError& e) {
+    std::cerr << e.format() << "\n";
+    return kExitInvalid;
+  } catch (const std::exception& e) {
+    std::cerr << "sluice: " << e.what() << "\n";
+    return kExitInvalid;
+  }
+
+  auto started = std::chrono::steady_clock::now();
+  try {
+    ProgressLine progress(state, !quiet && isatty(STDERR_FILENO));
+    pipeline->run(state);
+  } catch (const std::exception& e) {
+    state.fail(e.what());
+  }
+  runtime::RunSummary summary;
+  summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  summary.interrupted = signals.received() != 0;
+
+  if (!quiet) std::cerr << runtime::run_report_text(*pipeline, state, summary);
+  if (!stats_json.empty()) {
+    std::ofstream out(stats_json);
+    out << boost::json::serialize(runtime::run_report_json(*pipeline, state, summary)) << "\n";
+    if (!out) std::cerr << "sluice: cannot write " << stats_json << "\n";
+  }
+  if (state.failed()) {
+    if (quiet) std::cerr << "sluice: " << state.error() << "\n";
+    return kExitRunFailed;
+  }
+  if (!runtime::balance_holds(state)) {
+    std::cerr << "sluice: the balance does not hold: records were lost or counted twice\n";
+    return kExitRunFailed;
+  }
+  if (signals.received()) return 128 + signals.received();
+  return kExitOk;
+}
+
+}  // namespace sluice::app

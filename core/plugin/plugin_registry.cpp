@@ -1,0 +1,250 @@
+#include "plugin/plugin_registry.hpp"
+
+#include <boost/dll/shared_library_load_mode.hpp>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <set>
+#include <sstream>
+
+#include <dlfcn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace sluice::plugin {
+namespace fs = std::filesystem;
+
+LoadedPlugin::LoadedPlugin(PluginDescription description, boost::dll::shared_library library, sdk::FactoryFn* factory)
+    : description_(std::move(description)), library_(std::move(library)), factory_(factory) {}
+
+std::shared_ptr<sdk::Stage> LoadedPlugin::create() const {
+  sdk::Stage* stage = factory_();
+  if (!stage) throw PluginError(description_.file.string() + ": the plugin's factory returned no stage");
+  // The deleter holds the library: destroy the stage first, then let the library go.
+  std::shared_ptr<const LoadedPlugin> self = shared_from_this();
+  return std::shared_ptr<sdk::Stage>(stage, [self](sdk::Stage* s) { delete s; });
+}
+
+std::vector<fs::path> default_search_path(const std::vector<fs::path>& from_cli, const fs::path& executable) {
+  std::vector<fs::path> path = from_cli;
+  if (const char* env = std::getenv("SLUICE_PLUGIN_PATH")) {
+    std::stringstream ss(env);
+    std::string item;
+    while (std::getline(ss, item, ':'))
+      if (!item.empty()) path.emplace_back(item);
+  }
+  std::error_code ec;
+  fs::path exe = fs::canonical(executable, ec);
+  if (!ec) path.push_back(exe.parent_path().parent_path() / "lib" / "sluice" / "plugins");
+  return path;
+}
+
+std::string plugin_name_from_file(const fs::path& file) {
+  std::string base = file.filename().string();
+  std::size_t so = base.find(".so");
+  if (so == std::string::npos) return {};
+  base = base.substr(0, so);
+  if (base.rfind("lib", 0) == 0) base = base.substr(3);
+  return base;
+}
+
+PluginRegistry::PluginRegistry(std::vector<fs::path> search_path) : search_path_(std::move(search_path)) {}
+
+std::vector<fs::path> PluginRegistry::candidate_files() const {
+  std::vector<fs::path> out;
+  std::set<fs::path> seen;
+  auto consider = [&](const fs::path& p) {
+    std::error_code ec;
+    if (!fs::is_regular_file(p, ec)) return;
+    std::string name = p.filename().string();
+    bool shared = name.size() > 3 && (name.ends_with(".so") || name.find(".so.") != std::string::npos);
+    if (!shared) return;
+    fs::path canonical = fs::weakly_canonical(p, ec);
+    if (seen.insert(ec ? p : canonical).second) out.push_back(p);
+  };
+  for (const fs::path& dir : search_path_) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) continue;
+    std::vector<fs::path> entries;
+    for (const auto& e : fs::directory_iterator(dir, ec)) entries.push_back(e.path());
+    std::sort(entries.begin(), entries.end());
+    for (const fs::path& p : entries) {
+      if (fs::is_directory(p, ec)) {
+        std::vector<fs::path> inner;
+        for (const auto& e : fs::directory_iterator(p, ec)) inner.push_back(e.path());
+        std::sort(inner.begin(), inner.end());
+        for (const fs::path& q : inner) consider(q);
+      } else {
+        consider(p);
+      }
+    }
+  }
+  return out;
+}
+
+PluginDescription read_plugin_in_process(const fs::path& file, boost::dll::shared_library& library) {
+  PluginDescription d;
+  d.file = file;
+  boost::system::error_code ec;
+  library.load(file, ec, boost::dll::load_mode::rtld_lazy | boost::dll::load_mode::rtld_local);
+  if (ec) {
+    const char* why = dlerror();
+    d.problem = std::string("it cannot be loaded: ") + (why ? why : ec.message());
+    return d;
+  }
+  if (!library.has(sdk::kManifestSymbol)) {
+    d.problem = std::string("it exports no '") + sdk::kManifestSymbol + "' (not a Sluice plugin, or built without SLUICE_PLUGIN)";
+    return d;
+  }
+  const sdk::Manifest* manifest = library.get_alias<sdk::ManifestFn>(sdk::kManifestSymbol)();
+  d = describe_manifest(manifest, file);
+  if (d.usable() && !library.has(sdk::kFactorySymbol))
+    d.problem = std::string("it exports no factory '") + sdk::kFactorySymbol + "'";
+  return d;
+}
+
+PluginDescription scan_file_isolated(const fs::path& file) {
+  int fds[2];
+  PluginDescription failed;
+  failed.file = file;
+  if (pipe(fds) != 0) {
+    failed.problem = std::string("cannot scan it: pipe: ") + std::strerror(errno);
+    return failed;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    failed.problem = std::string("cannot scan it: fork: ") + std::strerror(errno);
+    return failed;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    boost::dll::shared_library library;
+    PluginDescription d;
+    try {
+      d = read_plugin_in_process(file, library);
+    } catch (const std::exception& e) {
+      d.file = file;
+      d.problem = std::string("reading its manifest failed: ") + e.what();
+    }
+    std::string text = boost::json::serialize(to_json(d));
+    const char* p = text.data();
+    std::size_t left = text.size();
+    while (left > 0) {
+      ssize_t n = write(fds[1], p, left);
+      if (n <= 0) break;
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
+    close(fds[1]);
+    _exit(0);  // skip static destructors and the plugin's: the parent owns the outcome
+  }
+  close(fds[1]);
+  std::string text;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0) text.append(buf, static_cast<std::size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status)) {
+    failed.problem = std::string("it crashed while loading (signal ") + std::to_string(WTERMSIG(status)) + ", " +
+                     strsignal(WTERMSIG(status)) + ")";
+    return failed;
+  }
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) {
+    failed.problem = "it ended its scan without a manifest (exit status " +
+                     std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")";
+    return failed;
+  }
+  return description_from_json(v);
+}
+
+std::vector<PluginDescription> PluginRegistry::scan_isolated() const {
+  std::vector<PluginDescription> out;
+  std::map<std::pair<std::string, std::string>, fs::path> first_file;
+  for (const fs::path& file : candidate_files()) {
+    PluginDescription d = scan_file_isolated(file);
+    if (d.usable()) {
+      auto [it, inserted] = first_file.emplace(std::make_pair(d.name, d.version), file);
+      if (!inserted)
+        d.problem = "duplicate: " + d.name + " " + d.version + " is also provided by " + it->second.string();
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::shared_ptr<LoadedPlugin> PluginRegistry::load(const std::string& name, const std::string& requirement_text) {
+  VersionRequirement requirement;
+  try {
+    requirement = VersionRequirement::parse(requirement_text);
+  } catch (const std::invalid_argument& e) {
+    throw PluginError(e.what());
+  }
+
+  struct Candidate {
+    PluginDescription description;
+    boost::dll::shared_library library;
+  };
+  std::vector<Candidate> found;
+  std::vector<std::string> refused;
+  for (const fs::path& file : candidate_files()) {
+    // Only open files whose name may be this plugin: the naming is lib<name>.so.<version>.
+    std::string hint = plugin_name_from_file(file);
+    if (!hint.empty() && hint != name) continue;
+    Candidate c;
+    c.description = read_plugin_in_process(file, c.library);
+    if (!c.description.usable()) {
+      if (c.description.name.empty() || c.description.name == name)
+        refused.push_back(file.string() + ": " + c.description.problem);
+      continue;
+    }
+    if (c.description.name != name) continue;
+    found.push_back(std::move(c));
+  }
+
+  Candidate* best = nullptr;
+  std::vector<std::string> versions;
+  for (Candidate& c : found) {
+    versions.push_back(c.description.version + " (" + c.description.file.string() + ")");
+    if (!requirement.matches(c.description.semver)) continue;
+    if (best && best->description.semver == c.description.semver)
+      throw PluginError("duplicate plugin " + name + " " + c.description.version + ": provided by both " +
+                        best->description.file.string() + " and " + c.description.file.string() +
+                        " (remove one of them from the plugin path)");
+    if (!best || c.description.semver > best->description.semver) best = &c;
+  }
+  if (!best) {
+    std::string msg = "no usable plugin '" + name + "'";
+    if (!requirement_text.empty()) msg += " matching version " + requirement_text;
+    if (!versions.empty()) {
+      msg += "; found versions:";
+      for (const std::string& v : versions) msg += " " + v;
+    }
+    for (const std::string& r : refused) msg += "\n  refused " + r;
+    if (versions.empty() && refused.empty()) {
+      msg += " on the plugin path:";
+      for (const fs::path& p : search_path_) msg += " " + p.string();
+      msg += " (set --plugin-path or SLUICE_PLUGIN_PATH)";
+    }
+    throw PluginError(msg);
+  }
+
+  std::string key = fs::weakly_canonical(best->description.file).string();
+  if (auto it = loaded_.find(key); it != loaded_.end()) return it->second;
+  auto* factory = &best->library.get_alias<sdk::FactoryFn>(sdk::kFactorySymbol);
+  auto plugin = std::make_shared<LoadedPlugin>(best->description, std::move(best->library), factory);
+  loaded_.emplace(key, plugin);
+  return plugin;
+}
+
+}  // namespace sluice::plugin

@@ -1,0 +1,44 @@
+// Counters the runtime keeps per stage and per pipeline; lock-free, read at any time.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+
+namespace sluice::runtime {
+
+struct StageCounters {
+  std::atomic<uint64_t> batches{0};
+  std::atomic<uint64_t> records_in{0};   // alive records entering the stage
+  std::atomic<uint64_t> records_out{0};  // alive records leaving it (emitted ones included)
+  std::atomic<uint64_t> dead{0};
+  std::atomic<uint64_t> filtered{0};
+  std::atomic<uint64_t> absorbed{0};
+  std::atomic<uint64_t> emitted{0};
+  std::atomic<uint64_t> errors{0};   // batches failed by a throw
+  std::atomic<uint64_t> busy_ns{0};  // time spent inside the stage
+};
+
+// A latency histogram over microseconds with 8 log-spaced buckets per power of two (about 9%
+// resolution) from 1 us to about 2^40 us. Recording is wait-free; any thread may record.
+class LatencyHistogram {
+ public:
+  static constexpr int kSubBuckets = 8;
+  static constexpr int kBuckets = 41 * kSubBuckets;
+
+  void record(uint64_t micros) noexcept;
+  uint64_t count() const noexcept { return count_.load(std::memory_order_relaxed); }
+  // The value (us, upper bound of its bucket) at quantile q in [0, 1]; 0 when empty.
+  double quantile(double q) const noexcept;
+  double max() const noexcept { return static_cast<double>(max_.load(std::memory_order_relaxed)); }
+  // Upper bound (us) of bucket i.
+  static double bucket_upper(int i) noexcept;
+  uint64_t bucket_count(int i) const noexcept { return buckets_[i].load(std::memory_order_relaxed); }
+
+ private:
+  std::array<std::atomic<uint64_t>, kBuckets> buckets_{};
+  std::atomic<uint64_t> count_{0};
+  std::atomic<uint64_t> max_{0};
+};
+
+}  // namespace sluice::runtime
