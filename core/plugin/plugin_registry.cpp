@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <set>
@@ -123,6 +124,8 @@ PluginDescription scan_file_isolated(const fs::path& file) {
   }
   if (pid == 0) {
     close(fds[0]);
+    // A crash must kill this child plainly, whatever handlers the parent installed.
+    for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) std::signal(sig, SIG_DFL);
     boost::dll::shared_library library;
     PluginDescription d;
     try {

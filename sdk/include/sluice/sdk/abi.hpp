@@ -4,6 +4,8 @@
 
 #include <boost/version.hpp>
 
+#include <cstddef>  // defines the standard library's ABI macros the tag reads
+
 // Bump the major for any change that breaks a built plugin (a changed virtual table, a
 // changed layout of Batch/Record/ConfigNode, a removed function); bump the minor for
 // additions that old plugins do not see (a new manifest field appended, a new non-virtual
