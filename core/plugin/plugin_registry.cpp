@@ -86,6 +86,13 @@ std::vector<fs::path> PluginRegistry::candidate_files() const {
   return out;
 }
 
+std::vector<std::string> PluginRegistry::candidate_names() const {
+  std::set<std::string> names;
+  for (const fs::path& file : candidate_files())
+    if (std::string n = plugin_name_from_file(file); !n.empty()) names.insert(n);
+  return {names.begin(), names.end()};
+}
+
 PluginDescription read_plugin_in_process(const fs::path& file, boost::dll::shared_library& library) {
   PluginDescription d;
   d.file = file;

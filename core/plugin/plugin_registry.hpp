@@ -53,6 +53,8 @@ class PluginRegistry {
   // Every file on the search path that looks like a plugin (*.so, *.so.*), directories one
   // level deep included (a folder per version works).
   std::vector<std::filesystem::path> candidate_files() const;
+  // Plugin names as the candidates' file names suggest them (for "did you mean").
+  std::vector<std::string> candidate_names() const;
 
   // Reads every candidate's manifest in a child process of its own, so that a library that
   // fails to load, lacks a manifest or crashes in its static initialisers is reported, not fatal.

@@ -1,5 +1,6 @@
 #include "runtime/pipeline.hpp"
 
+#include "config/did_you_mean.hpp"
 #include "graph/pipeline_graph.hpp"
 #include "plugin/option_check.hpp"
 
@@ -69,7 +70,10 @@ std::shared_ptr<StageInstance> Pipeline::instantiate(const config::StageSpec& s,
   try {
     instance->plugin = registry.load(s.plugin, s.version_requirement);
   } catch (const plugin::PluginError& e) {
-    throw sdk::ConfigError(s.plugin_mark, e.what(), "run `sluice plugins` to list what is installed");
+    std::string close = config::closest_match(s.plugin, registry.candidate_names());
+    throw sdk::ConfigError(s.plugin_mark, e.what(),
+                           close.empty() || close == s.plugin ? "run `sluice plugins` to list what is installed"
+                                                              : "did you mean '" + close + "'?");
   }
   const plugin::PluginDescription& d = instance->description();
   if (d.kind != kind)
