@@ -16,7 +16,62 @@ constexpr std::string_view kReason = "parse_error";
 // reference workload makes it a parse error.
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The code unit of a \uXXXX escape starting at line[i] (the backslash), or -1.
+int escaped_unit(std::string_view line, std::size_t i) {
+  if (i + 6 > line.size() || line[i] != '\\' || line[i + 1] != 'u') return -1;
+  int v = 0;
+  for (std::size_t k = i + 2; k < i + 6; ++k) {
+    int h = hex_value(line[k]);
+    if (h < 0) return -1;
+    v = v * 16 + h;
+  }
+  return v;
+}
+
 }  // namespace
+
+// JSON's grammar allows any \uXXXX escape, so "\ud800" is valid JSON even though it names half
+// a character; Python's and JavaScript's parsers accept it, Boost.JSON does not. To accept the
+// same lines, each unpaired surrogate escape becomes U+FFFD (one code point, as it was).
+bool replace_lone_surrogates(std::string_view line, std::string& out) {
+  out.clear();
+  bool changed = false;
+  for (std::size_t i = 0; i < line.size();) {
+    if (line[i] != '\\') {
+      out += line[i++];
+      continue;
+    }
+    int unit = escaped_unit(line, i);
+    if (unit < 0) {  // another escape: copy it whole so that "\\\\" is not misread
+      out.append(line.substr(i, 2));
+      i += 2;
+      continue;
+    }
+    if (unit >= 0xD800 && unit <= 0xDBFF) {
+      int next = escaped_unit(line, i + 6);
+      if (next >= 0xDC00 && next <= 0xDFFF) {
+        out.append(line.substr(i, 12));
+        i += 12;
+        continue;
+      }
+    }
+    if (unit >= 0xD800 && unit <= 0xDFFF) {
+      out += "\\ufffd";
+      changed = true;
+    } else {
+      out.append(line.substr(i, 6));
+    }
+    i += 6;
+  }
+  return changed;
+}
 
 void JsonParseStage::init(const sdk::InitContext& ctx) {
   const sdk::ConfigNode& config = ctx.config;
@@ -43,6 +98,7 @@ void JsonParseStage::process(sdk::Batch& batch) {
   LineParser parser(max_depth_);
   const boost::json::storage_ptr& storage = batch.storage();
   ParseFailure failure;
+  std::string repaired;  // only used for lines with unpaired surrogate escapes
   for (sdk::Record& r : batch.records()) {
     if (!r.alive()) continue;
     if (r.raw.empty() && !r.value.is_null()) continue;
@@ -59,6 +115,10 @@ void JsonParseStage::process(sdk::Batch& batch) {
       // Boost.JSON reports bad input through error codes; anything thrown is a limit it hit.
       batch.dead_letter(r, kReason, std::string("parser failure: ") + e.what());
       continue;
+    }
+    if (!parsed && replace_lone_surrogates(r.raw, repaired)) {  // Boost reports these as several codes
+      ParseFailure second;
+      parsed = parser.parse(repaired, storage, r.value, second);
     }
     if (!parsed) {
       DetailText detail;

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <sluice/sdk.hpp>
+#include <string>
+#include <string_view>
 
 namespace sluice::plugins::json_parse {
 
@@ -25,5 +27,9 @@ class JsonParseStage final : public sdk::Transform {
   std::size_t max_depth_ = kDefaultMaxDepth;
   bool require_object_ = true;
 };
+
+// Copies `line` to `out` with every \\uXXXX escape of an unpaired UTF-16 surrogate replaced by
+// \\ufffd; returns whether anything was replaced.
+bool replace_lone_surrogates(std::string_view line, std::string& out);
 
 }  // namespace sluice::plugins::json_parse

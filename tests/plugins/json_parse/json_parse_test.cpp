@@ -256,11 +256,20 @@ TEST_CASE("invalid UTF-8 is a parse error", "[json_parse]") {
   CHECK_FALSE(parses("{\"a\":\"\xFE\"}"));
 }
 
-TEST_CASE("escaped lone surrogates are a parse error", "[json_parse]") {
-  // They have no UTF-8 encoding, so the value could not be written back out.
-  CHECK_FALSE(parses(R"({"a":"\ud800"})"));
-  CHECK_FALSE(parses(R"({"a":"\udc00"})"));
-  CHECK_FALSE(parses(R"({"a":"\ud800\u0041"})"));
+TEST_CASE("escaped lone surrogates are accepted as U+FFFD, like Python's and JavaScript's parsers", "[json_parse]") {
+  // JSON's grammar allows any \uXXXX escape; half a surrogate pair has no UTF-8 encoding, so it
+  // becomes the replacement character, one code point as before.
+  Parsed p = parse_lines({R"({"a":"\ud800"})", R"({"a":"x\udc00y"})", R"({"a":"\ud800\u0041"})",
+                          R"({"a":"\ud83d\ude00"})", R"({"a":"\\ud800"})"});
+  for (std::size_t i = 0; i < 5; ++i) REQUIRE(p.at(i).alive());
+  CHECK(p.at(0).value.at("a").as_string() == "\xEF\xBF\xBD");
+  CHECK(p.at(1).value.at("a").as_string() == "x\xEF\xBF\xBDy");
+  CHECK(p.at(2).value.at("a").as_string() == "\xEF\xBF\xBD" "A");
+  CHECK(p.at(3).value.at("a").as_string() == "\xF0\x9F\x98\x80");  // a proper pair is untouched
+  CHECK(p.at(4).value.at("a").as_string() == "\\ud800");             // an escaped backslash, not an escape
+  CHECK(p.at(0).raw == R"({"a":"\ud800"})");                           // raw stays as read
+  // Still strict elsewhere on such a line.
+  CHECK_FALSE(parses(R"({"a":"\ud800",})"));
 }
 
 TEST_CASE("unescaped control characters in a string are a parse error", "[json_parse]") {
