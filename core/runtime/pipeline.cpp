@@ -7,24 +7,34 @@
 #include <tbb/info.h>
 
 #include <exception>
+#include <iostream>
 
 namespace sluice::runtime {
 
 namespace {
 
-const char* role_name(sdk::StageKind kind) { return plugin::kind_name(kind); }
+const char* kind_name(sdk::StageKind kind) { return plugin::kind_name(kind); }
 
 }  // namespace
 
+const char* phase_name(RunPhase phase) {
+  switch (phase) {
+    case RunPhase::assembled: return "starting";
+    case RunPhase::running: return "running";
+    case RunPhase::stopped: return "stopped";
+  }
+  return "?";
+}
+
 Pipeline::Pipeline(config::PipelineSpec spec, plugin::PluginRegistry& registry, const AssembleOptions& options)
-    : spec_(std::move(spec)) {
+    : spec_(std::move(spec)), registry_(registry) {
   threads_ = options.threads ? options.threads : static_cast<uint32_t>(tbb::info::default_concurrency());
   batch_size_ = options.batch_size ? options.batch_size : spec_.batch_size;
   max_in_flight_ = options.max_in_flight ? options.max_in_flight
                    : spec_.max_in_flight ? spec_.max_in_flight
                                          : 2 * threads_ + 2;
 
-  auto make_slot = [&](const config::StageSpec& s, sdk::StageKind kind, sdk::SinkRole role) {
+  auto make_slot = [&](const config::StageSpec& s, SlotRole slot_role, sdk::StageKind kind, sdk::SinkRole role) {
     std::shared_ptr<StageInstance> instance = instantiate(s, kind, registry, role, options.check_only);
     uint32_t concurrency = 1;
     if (kind == sdk::StageKind::transform && instance->description().threading == sdk::Threading::reentrant)
@@ -33,17 +43,18 @@ Pipeline::Pipeline(config::PipelineSpec spec, plugin::PluginRegistry& registry, 
       throw sdk::ConfigError(s.mark,
                              "stage '" + s.name + "' cannot run with concurrency " + std::to_string(*s.concurrency),
                              "plugin " + instance->description().name + " is " +
-                                 (kind == sdk::StageKind::transform ? "serial" : std::string(role_name(kind))) +
+                                 (kind == sdk::StageKind::transform ? "serial" : std::string(kind_name(kind))) +
                                  ": it processes one batch at a time, in order");
-    return std::make_unique<StageSlot>(s, std::move(instance), concurrency);
+    return std::make_unique<StageSlot>(s, slot_role, std::move(instance), concurrency);
   };
 
-  source_ = make_slot(spec_.source, sdk::StageKind::source, sdk::SinkRole::records);
+  source_ = make_slot(spec_.source, SlotRole::source, sdk::StageKind::source, sdk::SinkRole::records);
   for (const config::StageSpec& s : spec_.stages)
-    transforms_.push_back(make_slot(s, sdk::StageKind::transform, sdk::SinkRole::records));
-  sink_ = make_slot(spec_.sink, sdk::StageKind::sink, sdk::SinkRole::records);
+    transforms_.push_back(make_slot(s, SlotRole::transform, sdk::StageKind::transform, sdk::SinkRole::records));
+  sink_ = make_slot(spec_.sink, SlotRole::sink, sdk::StageKind::sink, sdk::SinkRole::records);
   if (spec_.dead_letter)
-    dead_letter_ = make_slot(*spec_.dead_letter, sdk::StageKind::sink, sdk::SinkRole::dead_letters);
+    dead_letter_ =
+        make_slot(*spec_.dead_letter, SlotRole::dead_letter, sdk::StageKind::sink, sdk::SinkRole::dead_letters);
 }
 
 Pipeline::~Pipeline() {
@@ -63,10 +74,17 @@ std::vector<StageSlot*> Pipeline::slots() {
   return out;
 }
 
+StageSlot* Pipeline::find(std::string_view name) {
+  for (StageSlot* slot : slots())
+    if (slot->name() == name) return slot;
+  return nullptr;
+}
+
 std::shared_ptr<StageInstance> Pipeline::instantiate(const config::StageSpec& s, sdk::StageKind kind,
                                                      plugin::PluginRegistry& registry, sdk::SinkRole role,
                                                      bool check_only) {
   auto instance = std::make_shared<StageInstance>();
+  instance->spec = s;
   try {
     instance->plugin = registry.load(s.plugin, s.version_requirement);
   } catch (const plugin::PluginError& e) {
@@ -78,8 +96,8 @@ std::shared_ptr<StageInstance> Pipeline::instantiate(const config::StageSpec& s,
   const plugin::PluginDescription& d = instance->description();
   if (d.kind != kind)
     throw sdk::ConfigError(s.plugin_mark,
-                           "plugin " + d.name + " is a " + role_name(d.kind) + ", but this place needs a " +
-                               role_name(kind),
+                           "plugin " + d.name + " is a " + kind_name(d.kind) + ", but this place needs a " +
+                               kind_name(kind),
                            "sources go under source:, transforms under stages:, sinks under sink: / dead_letter:");
   plugin::check_options(d, s.config, s.mark);
   instance->stage = instance->plugin->create();
@@ -90,12 +108,14 @@ std::shared_ptr<StageInstance> Pipeline::instantiate(const config::StageSpec& s,
   }
   if (!instance->source && !instance->transform && !instance->sink)
     throw sdk::ConfigError(s.plugin_mark, "plugin " + d.name + " (" + d.file.string() + ") declares kind " +
-                                              role_name(kind) + " but its stage does not implement it");
+                                              kind_name(kind) + " but its stage does not implement it");
   sdk::InitContext ctx{s.name, s.config, spec_.directory(), batch_size_, role, check_only};
   try {
     instance->stage->init(ctx);
-  } catch (const sdk::ConfigError&) {
-    throw;
+  } catch (const sdk::ConfigError& e) {
+    // The exception object (and its vtable) lives in the plugin, which unloads as soon as
+    // `instance` goes out of scope: rethrow a copy made here.
+    throw sdk::ConfigError(e.mark(), e.what(), e.hint());
   } catch (const std::exception& e) {
     throw sdk::ConfigError(s.mark, "stage '" + s.name + "' (" + d.name + " " + d.version +
                                        ") failed to initialise: " + e.what());
@@ -103,34 +123,71 @@ std::shared_ptr<StageInstance> Pipeline::instantiate(const config::StageSpec& s,
   return instance;
 }
 
+RunPhase Pipeline::phase() const {
+  std::lock_guard lock(phase_mutex_);
+  return phase_;
+}
+
+std::chrono::steady_clock::time_point Pipeline::started_at() const {
+  std::lock_guard lock(phase_mutex_);
+  return started_at_;
+}
+
+void Pipeline::set_event_log(std::function<void(const std::string&)> log) { event_log_ = std::move(log); }
+
+void Pipeline::log_event(const std::string& line) const {
+  if (event_log_)
+    event_log_(line);
+  else
+    std::cerr << line + "\n" << std::flush;
+}
+
+uint64_t Pipeline::swaps_done() {
+  uint64_t n = 0;
+  for (StageSlot* slot : slots()) n += slot->counters.swaps_done.load(std::memory_order_relaxed);
+  return n;
+}
+
+uint64_t Pipeline::swaps_failed() {
+  uint64_t n = 0;
+  for (StageSlot* slot : slots()) n += slot->counters.swaps_failed.load(std::memory_order_relaxed);
+  return n;
+}
+
 void Pipeline::run(RunState& state) {
   std::vector<StageSlot*> started;
   try {
     for (StageSlot* slot : slots()) {
-      slot->current()->stage->start();
+      slot->current()->start();
       started.push_back(slot);
     }
   } catch (const std::exception& e) {
-    for (auto it = started.rbegin(); it != started.rend(); ++it) {
-      try {
-        (*it)->current()->stage->stop();
-      } catch (...) {
-      }
-    }
+    for (auto it = started.rbegin(); it != started.rend(); ++it) (*it)->current()->stop();
+    std::lock_guard lock(phase_mutex_);
+    phase_ = RunPhase::stopped;
     throw;
   }
 
+  {
+    std::lock_guard lock(phase_mutex_);
+    phase_ = RunPhase::running;
+    started_at_ = std::chrono::steady_clock::now();
+    run_state_ = &state;
+  }
   graph::run_pipeline_graph(*this, state);
+  {
+    std::lock_guard lock(phase_mutex_);
+    phase_ = RunPhase::stopped;
+    run_state_ = nullptr;
+  }
+  resolve_pending_swaps();
+  for (StageSlot* slot : slots()) slot->tap.wake();
 
   // Sinks last: they flush what the stages before them emitted.
   std::string stop_error;
-  std::vector<StageSlot*> all = slots();
-  for (StageSlot* slot : all) {
-    try {
-      slot->current()->stage->stop();
-    } catch (const std::exception& e) {
-      if (stop_error.empty()) stop_error = "stage '" + slot->name() + "' failed to stop: " + e.what();
-    }
+  for (StageSlot* slot : slots()) {
+    std::string error = slot->current()->stop();
+    if (!error.empty() && stop_error.empty()) stop_error = "stage '" + slot->name() + "' failed to stop: " + error;
   }
   if (!stop_error.empty()) state.fail(stop_error);
 }
