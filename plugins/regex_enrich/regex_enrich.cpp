@@ -1,0 +1,114 @@
+#include "regex_enrich.hpp"
+
+#include "config_keys.hpp"
+#include "batch_memo.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace sluice::plugins::regex_enrich {
+
+namespace json = boost::json;
+
+namespace {
+
+// A target that could not be written: a parent on its path exists and is not an object.
+struct Blocked {
+  const FieldPath* target = nullptr;
+  std::string_view segment;  // the parent that is not an object
+
+  std::string detail() const {
+    return "cannot set '" + target->text() + "': '" + std::string(segment) + "' is not an object";
+  }
+};
+
+// Copies the set outputs into `record`. Returns false, filling `blocked`, where a target cannot
+// be written; nothing further is written then.
+bool write_outputs(json::object& record, const std::vector<FieldPath>& targets, const Output* outputs,
+                   Blocked& blocked) {
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (!outputs[i].set) continue;
+    if (!targets[i].assign(record, outputs[i].value, &blocked.segment)) {
+      blocked.target = &targets[i];
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void RegexEnrichStage::init(const sdk::InitContext& ctx) {
+  const sdk::ConfigNode& config = ctx.config;
+  static constexpr std::string_view kNeeds = "regex_enrich needs at least one of classify, extract, lookup, filter";
+  if (config.is_null()) config.fail(std::string(kNeeds));
+  require_keys_known(config, "the regex_enrich config", {"classify", "extract", "lookup", "filter"});
+
+  if (const sdk::ConfigNode* list = config.find("classify")) {
+    for (const sdk::ConfigNode& item : list->items()) {
+      ClassifyOp op = ClassifyOp::parse(item, ctx);
+      if (classify_.empty() || !classify_.back().accepts(op)) classify_.emplace_back(op.field());
+      classify_.back().add(std::move(op));
+    }
+  }
+  if (const sdk::ConfigNode* list = config.find("extract"))
+    for (const sdk::ConfigNode& item : list->items()) extract_.push_back(ExtractOp::parse(item));
+  if (const sdk::ConfigNode* list = config.find("lookup"))
+    for (const sdk::ConfigNode& item : list->items()) lookup_.push_back(LookupOp::parse(item, ctx));
+  if (const sdk::ConfigNode* list = config.find("filter"))
+    for (const sdk::ConfigNode& item : list->items()) filter_.push_back(FilterCondition::parse(item));
+  if (classify_.empty() && extract_.empty() && lookup_.empty() && filter_.empty())
+    config.fail(std::string(kNeeds), "every list given is empty");
+
+  for (const ClassifyGroup& g : classify_) output_count_ += g.width();
+  for (const ExtractOp& e : extract_) output_count_ += e.width();
+  for (const LookupOp& l : lookup_) output_count_ += l.targets().size();
+}
+
+void RegexEnrichStage::process(sdk::Batch& batch) {
+  std::vector<BatchMemo<ClassifyGroup>> classify_memo;
+  classify_memo.reserve(classify_.size());
+  for (const ClassifyGroup& g : classify_) classify_memo.emplace_back(g, batch);
+  std::vector<BatchMemo<ExtractOp>> extract_memo;
+  extract_memo.reserve(extract_.size());
+  for (const ExtractOp& e : extract_) extract_memo.emplace_back(e, batch);
+
+  for (sdk::Record& r : batch.records()) {
+    if (!r.alive()) continue;
+    json::object* record = r.value.if_object();
+    if (record == nullptr) {
+      batch.dead_letter(r, kEnrichError, "record is not a JSON object");
+      continue;
+    }
+    // Top-level outputs are appended once each; room for them all costs one reallocation.
+    record->reserve(record->size() + output_count_);
+    Blocked blocked;
+    bool ok = true;
+
+    for (std::size_t g = 0; g < classify_.size() && ok; ++g) {
+      std::string_view text;
+      const Output* outputs = classify_[g].field().find_string(*record, text) ? classify_memo[g].get(text)
+                                                                              : classify_[g].missing_outputs();
+      ok = write_outputs(*record, classify_[g].targets(), outputs, blocked);
+    }
+    for (std::size_t e = 0; e < extract_.size() && ok; ++e) {
+      std::string_view text;
+      const Output* outputs = extract_[e].field().find_string(*record, text) ? extract_memo[e].get(text)
+                                                                             : extract_[e].missing_outputs();
+      ok = write_outputs(*record, extract_[e].targets(), outputs, blocked);
+    }
+    for (std::size_t l = 0; l < lookup_.size() && ok; ++l) {
+      std::string_view text;
+      if (!lookup_[l].field().find_string(*record, text)) text = {};
+      ok = write_outputs(*record, lookup_[l].targets(), lookup_[l].evaluate(text), blocked);
+    }
+    if (!ok) {
+      batch.dead_letter(r, kEnrichError, blocked.detail());
+      continue;
+    }
+    if (std::any_of(filter_.begin(), filter_.end(), [&](const FilterCondition& f) { return f.holds(*record); }))
+      batch.filter(r);
+  }
+}
+
+}  // namespace sluice::plugins::regex_enrich

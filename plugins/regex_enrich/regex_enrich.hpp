@@ -1,0 +1,36 @@
+// The regex_enrich transform: classify (ordered rule lists), extract (capture groups), lookup
+// (CSV tables) and filter, applied to every alive record in that order.
+#pragma once
+
+#include "classify.hpp"
+#include "extract.hpp"
+#include "lookup.hpp"
+#include "record_filter.hpp"
+
+#include <sluice/sdk.hpp>
+
+#include <string_view>
+#include <vector>
+
+namespace sluice::plugins::regex_enrich {
+
+// The dead-letter reason for a record the stage cannot enrich: its value is not an object, or
+// a target path runs through a field that is not an object.
+inline constexpr std::string_view kEnrichError = "enrich_error";
+
+// Reentrant: after init() every member is read-only, and process() keeps its per-batch state
+// (the memo of results by distinct string) on its own stack and in the batch arena.
+class RegexEnrichStage final : public sdk::Transform {
+ public:
+  void init(const sdk::InitContext& ctx) override;
+  void process(sdk::Batch& batch) override;
+
+ private:
+  std::vector<ClassifyGroup> classify_;
+  std::vector<ExtractOp> extract_;
+  std::vector<LookupOp> lookup_;
+  std::vector<FilterCondition> filter_;
+  std::size_t output_count_ = 0;  // fields written per record at most
+};
+
+}  // namespace sluice::plugins::regex_enrich
