@@ -1,5 +1,6 @@
 #include "graph/pipeline_graph.hpp"
 
+#include "runtime/block_recycler.hpp"
 #include "runtime/pipeline.hpp"
 #include "runtime/stage_call.hpp"
 
@@ -19,14 +20,22 @@ using BatchPtr = std::shared_ptr<sdk::Batch>;
 // sends one final (empty) batch that tells stateful stages to flush, then stops.
 class SourceBody {
  public:
-  SourceBody(runtime::Pipeline& pipeline, runtime::RunState& state) : pipeline_(&pipeline), state_(&state) {}
+  // recycler provides the batches' memory and must outlive every batch this body creates.
+  SourceBody(runtime::Pipeline& pipeline, runtime::RunState& state, runtime::BlockRecycler& recycler)
+      : pipeline_(&pipeline), state_(&state), recycler_(&recycler) {}
 
   BatchPtr operator()(tbb::flow_control& control) {
     if (finished_) {
       control.stop();
       return {};
     }
-    auto batch = std::make_shared<sdk::Batch>(next_sequence_++, arena_hint_);
+    runtime::BlockRecycler* recycler = recycler_;
+    auto batch = BatchPtr(new sdk::Batch(next_sequence_++, arena_hint_, recycler->storage()), [recycler](sdk::Batch* b) {
+      std::string input = std::move(b->input());
+      delete b;
+      recycler->give_back_input_buffer(std::move(input));
+    });
+    batch->input() = recycler->take_input_buffer();
     batch->set_created(std::chrono::steady_clock::now());
     while (!exhausted_ && batch->size() == 0) {
       if (state_->stop_requested()) {
@@ -49,6 +58,7 @@ class SourceBody {
  private:
   runtime::Pipeline* pipeline_;
   runtime::RunState* state_;
+  runtime::BlockRecycler* recycler_;
   uint64_t next_sequence_ = 0;
   std::size_t arena_hint_ = 64 * 1024;
   bool exhausted_ = false;
@@ -59,10 +69,11 @@ class SourceBody {
 }  // namespace
 
 void run_pipeline_graph(runtime::Pipeline& pipeline, runtime::RunState& state) {
+  runtime::BlockRecycler recycler;  // outlives the graph and so every batch
   tbb::task_arena arena(static_cast<int>(pipeline.threads()));
   arena.execute([&] {
     flow::graph g;
-    flow::input_node<BatchPtr> source(g, SourceBody(pipeline, state));
+    flow::input_node<BatchPtr> source(g, SourceBody(pipeline, state, recycler));
     flow::limiter_node<BatchPtr> limiter(g, pipeline.max_in_flight());
     flow::make_edge(source, limiter);
 
@@ -82,7 +93,7 @@ void run_pipeline_graph(runtime::Pipeline& pipeline, runtime::RunState& state) {
       bool serial = slot->concurrency() == 1;
       if (serial && !ordered) add_sequencer();
       auto node = std::make_unique<flow::function_node<BatchPtr, BatchPtr>>(
-          g, serial ? flow::serial : static_cast<std::size_t>(slot->concurrency()),
+          g, serial ? static_cast<std::size_t>(flow::serial) : static_cast<std::size_t>(slot->concurrency()),
           [slot, &state](BatchPtr batch) {
             runtime::call_transform(*slot, *batch, state);
             return batch;

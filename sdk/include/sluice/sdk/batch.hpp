@@ -63,9 +63,13 @@ struct BatchCounts {
 // thread touches a batch at a time.
 class Batch {
  public:
-  // initial_arena_bytes sizes the arena's first block; it grows in further blocks as needed.
-  explicit Batch(uint64_t sequence, std::size_t initial_arena_bytes = 64 * 1024)
-      : sequence_(sequence), arena_(initial_arena_bytes), storage_(&arena_) {}
+  // initial_arena_bytes sizes the arena's first block; it grows in further blocks as needed,
+  // taken from `upstream` (the host passes a resource that recycles blocks between batches,
+  // so that their pages stay mapped; the default allocates with new/delete). upstream must
+  // outlive the batch.
+  explicit Batch(uint64_t sequence, std::size_t initial_arena_bytes = 64 * 1024,
+                 boost::json::storage_ptr upstream = {})
+      : sequence_(sequence), arena_(initial_arena_bytes, std::move(upstream)), storage_(&arena_) {}
   Batch(const Batch&) = delete;
   Batch& operator=(const Batch&) = delete;
   ~Batch() { records_.clear(); }  // values go before the arena they live in
