@@ -9,7 +9,10 @@ packages=(
   libyaml-cpp-dev libre2-dev libtbb-dev libfmt-dev catch2 libsqlite3-dev sqlite3
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(nodejs npm gnuplot-nox hyperfine linux-perf valgrind)
+  packages+=(gnuplot-nox hyperfine linux-perf valgrind)
+  # A Node.js installed another way (with its own npm) is fine; Debian's npm would conflict.
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()
