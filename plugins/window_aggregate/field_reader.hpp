@@ -1,0 +1,110 @@
+// Finds a configured field in records, fast: records of one stream usually keep their keys
+// in the same order, so each step remembers the position where it found its key last time
+// and checks that position and its neighbours (a compare each) before searching the object.
+#pragma once
+
+#include "aggregate_spec.hpp"
+#include "short_bytes.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <charconv>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sluice::plugins::window_aggregate {
+
+// The entries of one record's top-level object, read once and shared by all field lookups
+// of that record. Views the object; lives no longer than it.
+struct RecordFields {
+  explicit RecordFields(const boost::json::object& o) noexcept : object(&o), entries(o.begin()), size(o.size()) {}
+
+  const boost::json::object* object;
+  const boost::json::key_value_pair* entries;
+  std::size_t size;
+};
+
+// Not thread-safe: find() updates the remembered positions (the stage is serial).
+class FieldReader {
+ public:
+  explicit FieldReader(const FieldPath& path) : first_(make_step(path.tokens.at(0), path.pointer)) {
+    for (std::size_t i = 1; i < path.tokens.size(); ++i) rest_.push_back(make_step(path.tokens[i], path.pointer));
+  }
+
+  // The field's value in the record, or nullptr when it is absent. Views the record.
+  [[gnu::always_inline]] const boost::json::value* find(const RecordFields& fields) noexcept {
+    const boost::json::value* v = first_.find_entry(fields.object, fields.entries, fields.size);
+    if (rest_.empty() || v == nullptr) return v;
+    for (Step& step : rest_) {
+      v = step.find(*v);
+      if (v == nullptr) return nullptr;
+    }
+    return v;
+  }
+
+ private:
+  struct Step {
+    BytePattern key;
+    std::size_t hint = 0;  // where key was found last time
+    bool is_index = false;
+    std::size_t index = 0;
+
+    [[gnu::always_inline]] bool is_key(const boost::json::key_value_pair& kv) const noexcept {
+      const boost::json::string_view k = kv.key();
+      return key.matches(k.data(), k.size());
+    }
+
+    [[gnu::always_inline]] const boost::json::value* find_entry(const boost::json::object* o,
+                                                                const boost::json::key_value_pair* kvs,
+                                                                std::size_t size) noexcept {
+      // An optional field before this one shifts it by one: try the neighbours too.
+      if (hint < size && is_key(kvs[hint])) return &kvs[hint].value();
+      if (hint + 1 < size && is_key(kvs[hint + 1])) return &kvs[++hint].value();
+      if (hint - 1 < size && is_key(kvs[hint - 1])) return &kvs[--hint].value();
+      return search(o);
+    }
+
+    // The slow path: a full lookup, which also moves the hint.
+    [[gnu::noinline]] const boost::json::value* search(const boost::json::object* o) noexcept {
+      auto it = o->find(key.text());
+      if (it == o->end()) return nullptr;
+      hint = static_cast<std::size_t>(it - o->begin());
+      return &it->value();
+    }
+
+    const boost::json::value* find(const boost::json::value& v) noexcept {
+      if (const boost::json::object* o = v.if_object()) return find_entry(o, o->begin(), o->size());
+      if (is_index) {
+        if (const boost::json::array* a = v.if_array()) return index < a->size() ? &(*a)[index] : nullptr;
+      }
+      return nullptr;
+    }
+  };
+
+  static Step make_step(const std::string& token, bool pointer) {
+    Step step{BytePattern(token)};
+    // A JSON Pointer token of digits (no leading zero) also indexes arrays.
+    if (pointer && !token.empty() && (token == "0" || token[0] != '0')) {
+      auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(), step.index);
+      step.is_index = ec == std::errc() && p == token.data() + token.size();
+    }
+    return step;
+  }
+
+  Step first_;
+  std::vector<Step> rest_;
+};
+
+// A number as a double: int64, uint64 and double values; false for anything else.
+inline bool read_number(const boost::json::value* v, double& out) noexcept {
+  if (v == nullptr) return false;
+  switch (v->kind()) {
+    case boost::json::kind::double_: out = v->get_double(); return true;
+    case boost::json::kind::int64: out = static_cast<double>(v->get_int64()); return true;
+    case boost::json::kind::uint64: out = static_cast<double>(v->get_uint64()); return true;
+    default: return false;
+  }
+}
+
+}  // namespace sluice::plugins::window_aggregate
