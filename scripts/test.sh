@@ -12,7 +12,12 @@ if [[ "${1:-}" == "--sanitize" ]]; then
   sanitize="$2"
 fi
 build_dir="build${sanitize:+-$sanitize}"
-scripts/build.sh ${sanitize:+--sanitize "$sanitize"}
+if [[ "$sanitize" == "thread" ]]; then
+  # ThreadSanitizer covers the concurrent parts: build only what those tests run.
+  scripts/build.sh --sanitize thread sluice all_plugins sluice_test_plugins concurrent_tests
+else
+  scripts/build.sh ${sanitize:+--sanitize "$sanitize"}
+fi
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
