@@ -1,12 +1,18 @@
 # sluice_add_plugin(NAME VERSION x.y.z SOURCES ... [ENTRY file.cpp] [LIBRARIES ...]
-#                   [OUTPUT_DIR dir] [NO_INSTALL])
+#                   [DEFINITIONS ...] [OUTPUT_DIR dir] [NO_INSTALL])
 #
 # Builds a stage plugin the way the host expects it: a shared module named
 # lib<NAME>.so.<VERSION> (so several versions can sit side by side in one plugin directory),
 # C++20, hidden visibility, SLUICE_PLUGIN_VERSION defined to VERSION for the manifest.
+# The built-in plugins and out-of-tree ones (after find_package(SluiceSDK)) use this same function.
 #
 # With ENTRY (the file holding SLUICE_PLUGIN), SOURCES also become an object library
 # sluice_stage_<NAME> that unit tests link to test the stage without loading the module.
+#
+# OUTPUT_DIR defaults to SLUICE_PLUGIN_OUTPUT_DIR when set (the Sluice tree sets it), else to
+# ${CMAKE_BINARY_DIR}/plugins. Unless NO_INSTALL, `cmake --install` puts the module in
+# SLUICE_PLUGIN_INSTALL_DIR when set, else lib/sluice/plugins under the install prefix: the
+# directory a host installed under the same prefix searches.
 function(sluice_add_plugin NAME)
   cmake_parse_arguments(ARG "NO_INSTALL" "VERSION;ENTRY;OUTPUT_DIR" "SOURCES;LIBRARIES;DEFINITIONS" ${ARGN})
   if(NOT ARG_VERSION)
@@ -47,7 +53,11 @@ function(sluice_add_plugin NAME)
     PREFIX "lib" OUTPUT_NAME ${NAME} SUFFIX ".so.${ARG_VERSION}"
     LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIR})
   set_property(GLOBAL APPEND PROPERTY SLUICE_PLUGIN_TARGETS ${target})
-  if(NOT ARG_NO_INSTALL AND DEFINED SLUICE_PLUGIN_INSTALL_DIR)
-    install(TARGETS ${target} LIBRARY DESTINATION ${SLUICE_PLUGIN_INSTALL_DIR})
+  if(NOT ARG_NO_INSTALL)
+    set(install_dir lib/sluice/plugins)
+    if(DEFINED SLUICE_PLUGIN_INSTALL_DIR)
+      set(install_dir ${SLUICE_PLUGIN_INSTALL_DIR})
+    endif()
+    install(TARGETS ${target} LIBRARY DESTINATION ${install_dir})
   endif()
 endfunction()
