@@ -23,5 +23,12 @@ int run_command(const Invocation& inv);
 int check_command(const Invocation& inv);
 int graph_command(const Invocation& inv);
 int plugins_command(const Invocation& inv);
+// Clients of a running pipeline's admin API (`sluice run --admin`).
+int swap_command(const Invocation& inv);
+int status_command(const Invocation& inv);
+int tap_command(const Invocation& inv);
+int top_command(const Invocation& inv);
+// Writes a new out-of-tree plugin project (`sluice new-plugin NAME --kind K [--dir DIR]`).
+int new_plugin_command(const Invocation& inv);
 
 }  // namespace sluice::app

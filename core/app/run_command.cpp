@@ -1,7 +1,9 @@
+#include "admin/admin_service.hpp"
 #include "app/cli_options.hpp"
 #include "app/commands.hpp"
 #include "app/progress_line.hpp"
 #include "app/signal_watcher.hpp"
+#include "runtime/config_reload.hpp"
 #include "runtime/pipeline.hpp"
 #include "runtime/run_report.hpp"
 
@@ -22,19 +24,29 @@ int run_command(const Invocation& inv) {
   uint32_t threads = 0, batch_size = 0, max_in_flight = 0;
   std::string stats_json;
   bool quiet = false;
+  std::string admin_address, admin_token_file;
+  bool watch = false;
   po::options_description options("run options");
   add_common_options(options, common);
   options.add_options()("threads,t", po::value(&threads), "worker threads (default: all cores)")(
       "batch-size", po::value(&batch_size), "records per batch (overrides the pipeline's batch_size)")(
       "max-in-flight", po::value(&max_in_flight), "batches in flight at most (overrides the pipeline's)")(
       "stats-json", po::value(&stats_json), "write the run report (balance, stages, latency) as JSON here")(
-      "quiet,q", po::bool_switch(&quiet), "no progress line and no report on stderr");
+      "quiet,q", po::bool_switch(&quiet), "no progress line and no report on stderr")(
+      "admin", po::value(&admin_address),
+      "serve the admin API (status, swap, tap, metrics) on HOST:PORT, or PORT on 127.0.0.1; port 0 picks a free "
+      "one and prints it")(
+      "admin-token-file", po::value(&admin_token_file),
+      "require 'Authorization: Bearer TOKEN' from the admin API's clients, TOKEN being this file's first line "
+      "(default: $SLUICE_ADMIN_TOKEN; none: no token)")(
+      "watch", po::bool_switch(&watch), "reload the pipeline file when it changes, as on SIGHUP");
   if (auto rc = parse_command_line(inv, "usage: sluice run PIPELINE.yaml [options]", options, true, common))
     return *rc;
 
   // Before any thread exists, so that every thread inherits the blocked signals.
   runtime::RunState state;
-  SignalWatcher signals([&state](int) { state.request_stop(); });
+  runtime::ConfigReloader reloader;  // SIGHUP: swap the stages whose config changed
+  SignalWatcher signals([&state](int) { state.request_stop(); }, [&reloader] { reloader.request(); });
 
   std::unique_ptr<runtime::Pipeline> pipeline;
   try {
@@ -49,6 +61,17 @@ int run_command(const Invocation& inv) {
     return kExitInvalid;
   }
 
+  std::unique_ptr<admin::AdminService> admin;
+  if (!admin_address.empty()) {
+    try {
+      admin = std::make_unique<admin::AdminService>(*pipeline, state, admin_address, admin_token_file);
+    } catch (const std::exception& e) {
+      std::cerr << "sluice: " << e.what() << "\n";
+      return kExitUsage;
+    }
+  }
+  reloader.start(*pipeline, common.pipeline, watch);
+
   auto started = std::chrono::steady_clock::now();
   try {
     ProgressLine progress(state, !quiet && isatty(STDERR_FILENO));
@@ -56,6 +79,8 @@ int run_command(const Invocation& inv) {
   } catch (const std::exception& e) {
     state.fail(e.what());
   }
+  reloader.stop();
+  if (admin) admin->stop();
   runtime::RunSummary summary;
   summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   summary.interrupted = signals.received() != 0;

@@ -21,7 +21,8 @@ sigset_t watched_set() {
 }
 }  // namespace
 
-SignalWatcher::SignalWatcher(std::function<void(int)> on_stop) : on_stop_(std::move(on_stop)) {
+SignalWatcher::SignalWatcher(std::function<void(int)> on_stop, std::function<void()> on_reload)
+    : on_stop_(std::move(on_stop)), on_reload_(std::move(on_reload)) {
   sigset_t set = watched_set();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   thread_ = std::thread([this] {
@@ -30,7 +31,10 @@ SignalWatcher::SignalWatcher(std::function<void(int)> on_stop) : on_stop_(std::m
       int sig = 0;
       if (sigwait(&set, &sig) != 0) continue;
       if (sig == kWake) return;
-      if (sig == SIGHUP) continue;  // reload is handled by the runtime where supported
+      if (sig == SIGHUP) {
+        if (on_reload_) on_reload_();
+        continue;
+      }
       if (received_.exchange(sig) != 0) _exit(128 + sig);  // second signal: give up draining
       on_stop_(sig);
     }

@@ -250,10 +250,11 @@ std::shared_ptr<LoadedPlugin> PluginRegistry::load(const std::string& name, cons
   }
 
   std::string key = fs::weakly_canonical(best->description.file).string();
-  if (auto it = loaded_.find(key); it != loaded_.end()) return it->second;
+  if (auto it = loaded_.find(key); it != loaded_.end())
+    if (std::shared_ptr<LoadedPlugin> plugin = it->second.lock()) return plugin;
   auto* factory = &best->library.get_alias<sdk::FactoryFn>(sdk::kFactorySymbol);
   auto plugin = std::make_shared<LoadedPlugin>(best->description, std::move(best->library), factory);
-  loaded_.emplace(key, plugin);
+  loaded_[key] = plugin;
   return plugin;
 }
 

@@ -66,7 +66,8 @@ class PluginRegistry {
 
  private:
   std::vector<std::filesystem::path> search_path_;
-  std::map<std::string, std::shared_ptr<LoadedPlugin>> loaded_;  // by file path
+  // By file path. Weak: a library no stage uses any more (swapped out) is unloaded, not pinned here.
+  std::map<std::string, std::weak_ptr<LoadedPlugin>> loaded_;
 };
 
 // Loads `file` into `library` in this process and reads its manifest; never throws for a bad

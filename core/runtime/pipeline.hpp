@@ -3,52 +3,22 @@
 
 #include "config/pipeline_spec.hpp"
 #include "plugin/plugin_registry.hpp"
+#include "runtime/hot_swap.hpp"
 #include "runtime/run_state.hpp"
 #include "runtime/stage_counters.hpp"
+#include "runtime/stage_slot.hpp"
 
 #include <sluice/sdk/stage.hpp>
 
-#include <atomic>
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sluice::runtime {
-
-// One loaded version of a stage. Batches hold a reference while they run on it, so a swapped-out
-// instance (and its library) lives until its last batch is done.
-struct StageInstance {
-  std::shared_ptr<plugin::LoadedPlugin> plugin;
-  std::shared_ptr<sdk::Stage> stage;
-  sdk::Source* source = nullptr;
-  sdk::Transform* transform = nullptr;
-  sdk::Sink* sink = nullptr;
-  const plugin::PluginDescription& description() const { return plugin->description(); }
-};
-
-// A position in the pipeline. Its instance is replaced atomically (hot swap); everything else
-// is fixed once the pipeline is assembled.
-class StageSlot {
- public:
-  StageSlot(config::StageSpec spec, std::shared_ptr<StageInstance> instance, uint32_t concurrency)
-      : spec_(std::move(spec)), concurrency_(concurrency), instance_(std::move(instance)) {}
-
-  const config::StageSpec& spec() const { return spec_; }
-  const std::string& name() const { return spec_.name; }
-  uint32_t concurrency() const { return concurrency_; }
-  bool serial() const { return concurrency_ == 1 && current()->description().threading == sdk::Threading::serial; }
-  std::shared_ptr<StageInstance> current() const { return instance_.load(std::memory_order_acquire); }
-  // Installs a new instance; batches that already took the old one finish on it.
-  std::shared_ptr<StageInstance> exchange(std::shared_ptr<StageInstance> next) {
-    return instance_.exchange(std::move(next), std::memory_order_acq_rel);
-  }
-  StageCounters counters;
-
- private:
-  config::StageSpec spec_;
-  uint32_t concurrency_;
-  std::atomic<std::shared_ptr<StageInstance>> instance_;
-};
 
 struct AssembleOptions {
   bool check_only = false;  // `sluice check`: init stages, open nothing
@@ -57,16 +27,23 @@ struct AssembleOptions {
   uint32_t max_in_flight = 0;
 };
 
+// Where a pipeline is in its life. Swaps are accepted only while it runs.
+enum class RunPhase { assembled, running, stopped };
+const char* phase_name(RunPhase phase);
+
 class Pipeline {
  public:
   // Loads every plugin (call on the main thread), checks each stage's config against the options
   // its plugin declares, creates and initialises each stage. Throws sdk::ConfigError with the
-  // position of the offending value, for plugin problems too.
+  // position of the offending value, for plugin problems too. Keeps a copy of `registry` (its
+  // search path and loaded libraries) for hot swaps.
   Pipeline(config::PipelineSpec spec, plugin::PluginRegistry& registry, const AssembleOptions& options);
   ~Pipeline();
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
+  // The pipeline as loaded from its file; the running version of each stage is in
+  // slot->current()->spec.
   const config::PipelineSpec& spec() const { return spec_; }
   StageSlot& source() { return *source_; }
   std::vector<std::unique_ptr<StageSlot>>& transforms() { return transforms_; }
@@ -78,14 +55,38 @@ class Pipeline {
 
   // Every slot in order: source, transforms, sink, dead letter.
   std::vector<StageSlot*> slots();
+  // The slot named `name`, or null.
+  StageSlot* find(std::string_view name);
 
   // Starts the stages, runs the graph until the input ends, a stop is requested or a stage
   // fails with on_error: fail, then stops the stages. Call once, from the main thread.
   void run(RunState& state);
 
+  RunPhase phase() const;
+  // When run() started the graph (steady clock); the epoch before.
+  std::chrono::steady_clock::time_point started_at() const;
+
+  // Replaces one stage's version, plugin or config while the pipeline runs (see hot_swap.hpp).
+  // Thread-safe: swaps are serialised; waits up to request.timeout for a serial stage's next
+  // batch boundary. Never throws; failures are counted, logged and returned with their reason.
+  SwapResult swap_stage(const SwapRequest& request);
+
+  // Receives one line per swap, reload and refusal (default: stderr). Set before run().
+  void set_event_log(std::function<void(const std::string&)> log);
+  void log_event(const std::string& line) const;
+
+  // Swaps applied and refused over the whole pipeline.
+  uint64_t swaps_done();
+  uint64_t swaps_failed();
+
  private:
   std::shared_ptr<StageInstance> instantiate(const config::StageSpec& spec, sdk::StageKind kind,
                                              plugin::PluginRegistry& registry, sdk::SinkRole role, bool check_only);
+  SwapResult try_swap(StageSlot& slot, const SwapRequest& request);
+  SwapResult finish_serial_swap(StageSlot& slot, std::shared_ptr<PendingSwap> pending,
+                                std::chrono::milliseconds timeout);
+  // Resolves every swap still pending once no batch will come (the end of the run).
+  void resolve_pending_swaps();
 
   config::PipelineSpec spec_;
   uint32_t threads_;
@@ -95,6 +96,17 @@ class Pipeline {
   std::vector<std::unique_ptr<StageSlot>> transforms_;
   std::unique_ptr<StageSlot> sink_;
   std::unique_ptr<StageSlot> dead_letter_;
+
+  // Serialises swaps, and with them every use of registry_ (which is not thread-safe).
+  std::mutex swap_mutex_;
+  plugin::PluginRegistry registry_;
+  RunState* run_state_ = nullptr;  // while run() runs
+
+  mutable std::mutex phase_mutex_;  // guards phase_ and started_at_; held while installing a swap
+  RunPhase phase_ = RunPhase::assembled;
+  std::chrono::steady_clock::time_point started_at_{};
+
+  std::function<void(const std::string&)> event_log_;
 };
 
 }  // namespace sluice::runtime

@@ -30,12 +30,15 @@ boost::json::value run_report_json(Pipeline& pipeline, const RunState& state, co
         {"absorbed", c.absorbed.load()},
         {"emitted", c.emitted.load()},
         {"errors", c.errors.load()},
+        {"swaps_done", c.swaps_done.load()},
+        {"swaps_failed", c.swaps_failed.load()},
         {"busy_seconds", static_cast<double>(c.busy_ns.load()) / 1e9},
         {"ns_per_record", handled ? static_cast<double>(c.busy_ns.load()) / static_cast<double>(handled) : 0.0},
     });
   }
   uint64_t in = state.records_in.load();
   const LatencyHistogram& h = state.batch_latency;
+  const LatencyHistogram& hs = state.batch_latency_during_swaps;
   return boost::json::object{
       {"pipeline", pipeline.spec().name},
       {"records_in", in},
@@ -60,7 +63,13 @@ boost::json::value run_report_json(Pipeline& pipeline, const RunState& state, co
                            {"p50", h.quantile(0.50)},
                            {"p95", h.quantile(0.95)},
                            {"p99", h.quantile(0.99)},
-                           {"max", h.max()}}},
+                           {"max", h.max()},
+                           {"during_swaps", boost::json::object{{"count", hs.count()},
+                                                                {"p50", hs.quantile(0.50)},
+                                                                {"p99", hs.quantile(0.99)},
+                                                                {"max", hs.max()}}}}},
+      {"swaps_done", pipeline.swaps_done()},
+      {"swaps_failed", pipeline.swaps_failed()},
       {"stages", std::move(stages)},
   };
 }
@@ -98,6 +107,12 @@ std::string run_report_text(Pipeline& pipeline, const RunState& state, const Run
   const LatencyHistogram& h = state.batch_latency;
   out += fmt::format("batch latency: p50 {:.2f} ms, p95 {:.2f} ms, p99 {:.2f} ms over {} batches\n",
                      h.quantile(0.5) / 1000, h.quantile(0.95) / 1000, h.quantile(0.99) / 1000, h.count());
+  if (uint64_t done = pipeline.swaps_done(), failed = pipeline.swaps_failed(); done + failed > 0) {
+    const LatencyHistogram& hs = state.batch_latency_during_swaps;
+    out += fmt::format("swaps: {} done, {} failed; batch latency during swaps: p50 {:.2f} ms, p99 {:.2f} ms over {} "
+                       "batches\n",
+                       done, failed, hs.quantile(0.5) / 1000, hs.quantile(0.99) / 1000, hs.count());
+  }
   if (state.failed()) out += "FAILED: " + state.error() + "\n";
   return out;
 }

@@ -4,15 +4,17 @@
 #include "runtime/stage_counters.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <string>
 
 namespace sluice::runtime {
 
-// Written by the graph's nodes, read by the progress line, the report and (later) the admin
-// API; every member may be used from any thread.
+// Written by the graph's nodes, read by the progress line, the report and the admin API;
+// every member may be used from any thread.
 class RunState {
  public:
   // Asks the source to stop reading; batches already read drain normally. Thread-safe.
@@ -55,10 +57,23 @@ class RunState {
   std::atomic<uint64_t> absorbed{0};
   std::atomic<uint64_t> rows_out{0};
   LatencyHistogram batch_latency;  // batch created at the source -> committed by the sinks
+  // The same, for the batches alive while a swap was applied (created before it, committed
+  // after it): what a swap adds to latency shows here.
+  LatencyHistogram batch_latency_during_swaps;
+
+  // Marks the moment a swap took effect. Any thread.
+  void note_swap_applied() noexcept {
+    last_swap_ns_.store(std::chrono::steady_clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+  }
+  // True for a batch created before the last swap took effect.
+  bool overlapped_swap(std::chrono::steady_clock::time_point created) const noexcept {
+    return created.time_since_epoch().count() <= last_swap_ns_.load(std::memory_order_relaxed);
+  }
 
  private:
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> failed_{false};
+  std::atomic<std::chrono::steady_clock::rep> last_swap_ns_{std::numeric_limits<std::chrono::steady_clock::rep>::min()};
   mutable std::mutex mutex_;
   std::string error_;
   std::map<std::string, uint64_t> dead_by_reason_;

@@ -1,5 +1,7 @@
 #include "runtime/stage_call.hpp"
 
+#include "runtime/hot_swap.hpp"
+
 #include <chrono>
 #include <exception>
 #include <string>
@@ -34,6 +36,22 @@ void fail_batch(StageSlot& slot, sdk::Batch& batch, RunState& state, const std::
     state.fail("stage '" + slot.name() + "' failed: " + message);
 }
 
+// Marks a batch inside a stage, for the in-flight gauge.
+class InFlight {
+ public:
+  explicit InFlight(StageSlot& slot) : slot_(slot) { slot_.counters.in_flight.fetch_add(1, std::memory_order_relaxed); }
+  ~InFlight() { slot_.counters.in_flight.fetch_sub(1, std::memory_order_relaxed); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  StageSlot& slot_;
+};
+
+uint64_t micros_since(Clock::time_point t) {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count());
+}
+
 void account(StageSlot& slot, const sdk::BatchCounts& before, uint64_t alive_in, const sdk::Batch& batch,
              Clock::time_point started) {
   const sdk::BatchCounts& after = batch.counts();
@@ -47,11 +65,14 @@ void account(StageSlot& slot, const sdk::BatchCounts& before, uint64_t alive_in,
   c.emitted.fetch_add(after.emitted - before.emitted, std::memory_order_relaxed);
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count();
   c.busy_ns.fetch_add(static_cast<uint64_t>(ns), std::memory_order_relaxed);
+  c.call_latency.record(static_cast<uint64_t>(ns / 1000));
 }
 
 }  // namespace
 
 void call_transform(StageSlot& slot, sdk::Batch& batch, RunState& state) noexcept {
+  if (slot.swap_pending()) apply_pending_swap(slot, state);  // serial slots only: a batch boundary
+  InFlight in_flight(slot);
   std::shared_ptr<StageInstance> instance = slot.current();  // this batch's version
   const sdk::BatchCounts before = batch.counts();
   const uint64_t alive_in = alive_count(batch);
@@ -67,6 +88,7 @@ void call_transform(StageSlot& slot, sdk::Batch& batch, RunState& state) noexcep
     }
   }
   account(slot, before, alive_in, batch, started);
+  if (slot.tap.active()) slot.tap.offer(batch, false);
 }
 
 bool call_source(StageSlot& slot, sdk::Batch& batch, RunState& state) noexcept {
@@ -92,12 +114,18 @@ bool call_source(StageSlot& slot, sdk::Batch& batch, RunState& state) noexcept {
   c.busy_ns.fetch_add(
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count()),
       std::memory_order_relaxed);
+  c.call_latency.record(micros_since(started));
   state.records_in.fetch_add(batch.size(), std::memory_order_relaxed);
+  if (slot.tap.active()) slot.tap.offer(batch, false);
   return more;
 }
 
 void call_sinks(StageSlot& sink, StageSlot* dead_letter, sdk::Batch& batch, RunState& state) noexcept {
+  // Both sinks run in one serial node: a batch boundary for each.
+  if (sink.swap_pending()) apply_pending_swap(sink, state);
+  if (dead_letter && dead_letter->swap_pending()) apply_pending_swap(*dead_letter, state);
   {
+    InFlight in_flight(sink);
     std::shared_ptr<StageInstance> instance = sink.current();
     const sdk::BatchCounts before = batch.counts();
     const uint64_t alive_in = alive_count(batch);
@@ -113,6 +141,7 @@ void call_sinks(StageSlot& sink, StageSlot* dead_letter, sdk::Batch& batch, RunS
       }
     }
     account(sink, before, alive_in, batch, started);
+    if (sink.tap.active()) sink.tap.offer(batch, false);
   }
 
   // Tally fates: input records (line > 0) for the balance, emitted rows separately.
@@ -136,6 +165,7 @@ void call_sinks(StageSlot& sink, StageSlot* dead_letter, sdk::Batch& batch, RunS
     for (const auto& [reason, n] : reasons) state.count_dead_reason(reason, n);
 
     if (dead_letter) {
+      InFlight in_flight(*dead_letter);
       std::shared_ptr<StageInstance> instance = dead_letter->current();
       const Clock::time_point started = Clock::now();
       try {
@@ -151,6 +181,8 @@ void call_sinks(StageSlot& sink, StageSlot* dead_letter, sdk::Batch& batch, RunS
       c.busy_ns.fetch_add(
           static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count()),
           std::memory_order_relaxed);
+      c.call_latency.record(micros_since(started));
+      if (dead_letter->tap.active()) dead_letter->tap.offer(batch, true);
     }
   }
   state.delivered.fetch_add(delivered, std::memory_order_relaxed);
@@ -158,8 +190,9 @@ void call_sinks(StageSlot& sink, StageSlot* dead_letter, sdk::Batch& batch, RunS
   state.filtered.fetch_add(filtered, std::memory_order_relaxed);
   state.absorbed.fetch_add(absorbed, std::memory_order_relaxed);
   state.rows_out.fetch_add(rows, std::memory_order_relaxed);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - batch.created()).count();
-  state.batch_latency.record(static_cast<uint64_t>(micros));
+  const uint64_t micros = micros_since(batch.created());
+  state.batch_latency.record(micros);
+  if (state.overlapped_swap(batch.created())) state.batch_latency_during_swaps.record(micros);
 }
 
 }  // namespace sluice::runtime

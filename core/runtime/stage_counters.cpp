@@ -20,6 +20,7 @@ int bucket_of(uint64_t micros) noexcept {
 void LatencyHistogram::record(uint64_t micros) noexcept {
   buckets_[bucket_of(micros)].fetch_add(1, std::memory_order_relaxed);
   count_.fetch_add(1, std::memory_order_relaxed);
+  sum_.fetch_add(micros, std::memory_order_relaxed);
   uint64_t seen = max_.load(std::memory_order_relaxed);
   while (micros > seen && !max_.compare_exchange_weak(seen, micros, std::memory_order_relaxed)) {
   }
@@ -29,6 +30,12 @@ double LatencyHistogram::bucket_upper(int i) noexcept {
   int exponent = i / kSubBuckets;
   int sub = i % kSubBuckets;
   return std::ldexp(1.0 + (sub + 1) / static_cast<double>(kSubBuckets), exponent);
+}
+
+uint64_t LatencyHistogram::count_below(double micros) const noexcept {
+  uint64_t n = 0;
+  for (int i = 0; i < kBuckets && bucket_upper(i) <= micros; ++i) n += bucket_count(i);
+  return n;
 }
 
 double LatencyHistogram::quantile(double q) const noexcept {

@@ -7,18 +7,6 @@
 
 namespace sluice::runtime {
 
-struct StageCounters {
-  std::atomic<uint64_t> batches{0};
-  std::atomic<uint64_t> records_in{0};   // alive records entering the stage
-  std::atomic<uint64_t> records_out{0};  // alive records leaving it (emitted ones included)
-  std::atomic<uint64_t> dead{0};
-  std::atomic<uint64_t> filtered{0};
-  std::atomic<uint64_t> absorbed{0};
-  std::atomic<uint64_t> emitted{0};
-  std::atomic<uint64_t> errors{0};   // batches failed by a throw
-  std::atomic<uint64_t> busy_ns{0};  // time spent inside the stage
-};
-
 // A latency histogram over microseconds with 8 log-spaced buckets per power of two (about 9%
 // resolution) from 1 us to about 2^40 us. Recording is wait-free; any thread may record.
 class LatencyHistogram {
@@ -34,11 +22,35 @@ class LatencyHistogram {
   // Upper bound (us) of bucket i.
   static double bucket_upper(int i) noexcept;
   uint64_t bucket_count(int i) const noexcept { return buckets_[i].load(std::memory_order_relaxed); }
+  // Recorded values known to lie below `micros` (the buckets whose upper bound is <= micros):
+  // what a Prometheus histogram bucket `le` holds, within one bucket's resolution.
+  uint64_t count_below(double micros) const noexcept;
+  // Sum of every recorded value (us).
+  uint64_t sum() const noexcept { return sum_.load(std::memory_order_relaxed); }
 
  private:
   std::array<std::atomic<uint64_t>, kBuckets> buckets_{};
   std::atomic<uint64_t> count_{0};
+  std::atomic<uint64_t> sum_{0};
   std::atomic<uint64_t> max_{0};
+};
+
+// Per-stage counters. Written by the data path (relaxed atomics), read at any time by the
+// report, the admin API and the metrics.
+struct StageCounters {
+  std::atomic<uint64_t> batches{0};
+  std::atomic<uint64_t> records_in{0};   // alive records entering the stage
+  std::atomic<uint64_t> records_out{0};  // alive records leaving it (emitted ones included)
+  std::atomic<uint64_t> dead{0};
+  std::atomic<uint64_t> filtered{0};
+  std::atomic<uint64_t> absorbed{0};
+  std::atomic<uint64_t> emitted{0};
+  std::atomic<uint64_t> errors{0};     // batches failed by a throw
+  std::atomic<uint64_t> busy_ns{0};    // time spent inside the stage
+  std::atomic<int64_t> in_flight{0};   // batches inside the stage right now
+  std::atomic<uint64_t> swaps_done{0};
+  std::atomic<uint64_t> swaps_failed{0};
+  LatencyHistogram call_latency;       // time of one call of the stage on one batch
 };
 
 }  // namespace sluice::runtime

@@ -131,6 +131,7 @@ ProcessResult run_sluice(const std::vector<std::string>& args, const ProcessOpti
         if (options.on_stdout) options.on_stdout(result.out, pid);
       } else {
         result.err.append(buf, static_cast<std::size_t>(r));
+        if (options.on_stderr) options.on_stderr(result.err, pid);
       }
     }
   }

@@ -22,6 +22,8 @@ struct ProcessOptions {
   // Called with each chunk of stdout as it arrives and the pid; lets a test signal the process
   // once it has seen enough output.
   std::function<void(const std::string& out_so_far, int pid)> on_stdout;
+  // The same for stderr (where `run --admin` prints the address it listens on).
+  std::function<void(const std::string& err_so_far, int pid)> on_stderr;
 };
 
 // Path of the built binary.

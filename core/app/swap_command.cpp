@@ -1,0 +1,95 @@
+// `sluice swap`: asks a running pipeline's admin API to swap one stage's version.
+#include "admin/admin_client.hpp"
+#include "app/cli_options.hpp"
+#include "app/commands.hpp"
+
+#include <fmt/format.h>
+#include <boost/json.hpp>
+
+#include <iostream>
+
+namespace sluice::app {
+namespace po = boost::program_options;
+
+int swap_command(const Invocation& inv) {
+  std::string address, token_file, stage, version, plugin, config_json;
+  int64_t timeout_ms = 0;
+  po::options_description options("swap options");
+  options.add_options()("help,h", "show this help")("admin", po::value(&address),
+                                                    "the pipeline's admin API, HOST:PORT (sluice run --admin)")(
+      "plugin", po::value(&plugin), "swap to another plugin (default: the stage's own)")(
+      "config", po::value(&config_json), "the new stage config as a JSON object (default: the current one)")(
+      "timeout", po::value(&timeout_ms), "milliseconds to wait for a serial stage's next batch (default 10000)")(
+      "token-file", po::value(&token_file), "bearer token file (default: $SLUICE_ADMIN_TOKEN)");
+  po::options_description all = options;
+  all.add_options()("stage", po::value(&stage))("version", po::value(&version));
+  po::positional_options_description positional;
+  positional.add("stage", 1).add("version", 1);
+  const char* usage = "usage: sluice swap --admin HOST:PORT STAGE VERSION [--plugin NAME] [--config JSON]";
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(inv.args).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "sluice: " << e.what() << "\n\n" << usage << "\n" << options;
+    return kExitUsage;
+  }
+  if (vm.count("help")) {
+    std::cout << usage << "\n\nVERSION is a version (1.3.0) or a requirement (^1.2, ~1.2, >=1.2 <2).\n\n" << options;
+    return kExitOk;
+  }
+  if (address.empty() || stage.empty() || version.empty()) {
+    std::cerr << "sluice: swap needs --admin, STAGE and VERSION\n\n" << usage << "\n" << options;
+    return kExitUsage;
+  }
+
+  boost::json::object body{{"version", version}};
+  if (!plugin.empty()) body["plugin"] = plugin;
+  if (timeout_ms > 0) body["timeout_ms"] = timeout_ms;
+  if (!config_json.empty()) {
+    boost::system::error_code ec;
+    boost::json::value config = boost::json::parse(config_json, ec);
+    if (ec || !config.is_object()) {
+      std::cerr << "sluice: --config must be a JSON object, e.g. '{\"field\": \"v\"}'\n";
+      return kExitUsage;
+    }
+    body["config"] = std::move(config);
+  }
+
+  try {
+    // The server answers once the swap took effect or failed: allow for its own timeout.
+    std::chrono::milliseconds wait(timeout_ms > 0 ? timeout_ms + 30000 : 60000);
+    admin::AdminClient client(admin::parse_admin_endpoint(address), admin::load_admin_token(token_file), wait);
+    admin::AdminReply reply =
+        client.post("/v1/stages/" + admin::encode_path_segment(stage) + "/swap", boost::json::serialize(body));
+    boost::system::error_code ec;
+    boost::json::value answer = boost::json::parse(reply.body, ec);
+    const boost::json::object* o = ec ? nullptr : answer.if_object();
+    auto field = [&](const char* key) -> std::string {
+      const boost::json::value* v = o ? o->if_contains(key) : nullptr;
+      return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    if (reply.status != 200) {
+      std::string running =
+          o && o->contains("plugin") ? fmt::format("; {} {} keeps running", field("plugin"), field("version")) : "";
+      std::cerr << fmt::format("sluice: swap of stage '{}' failed ({} {}): {}{}\n", stage, reply.status, field("code"),
+                               o ? field("error") : reply.body, running);
+      return kExitRunFailed;
+    }
+    const boost::json::value* previous = o->if_contains("previous");
+    std::string from = previous && previous->is_object()
+                           ? fmt::format("{} {}", previous->at("plugin").as_string().c_str(),
+                                         previous->at("version").as_string().c_str())
+                           : "?";
+    const boost::json::value* pause = o->if_contains("pause_us");
+    std::cout << fmt::format("stage '{}': {} -> {} {} (batches held {} us)\n", stage, from, field("plugin"),
+                             field("version"), pause ? boost::json::serialize(*pause) : "0");
+    if (!field("warning").empty()) std::cerr << "warning: " << field("warning") << "\n";
+    return kExitOk;
+  } catch (const std::exception& e) {
+    std::cerr << "sluice: " << e.what() << "\n";
+    return kExitRunFailed;
+  }
+}
+
+}  // namespace sluice::app

@@ -1,0 +1,122 @@
+// The positions of a pipeline (slots) and the loaded versions that fill them (instances).
+// A slot's instance is replaced atomically by a hot swap; see hot_swap.hpp.
+#pragma once
+
+#include "config/pipeline_spec.hpp"
+#include "plugin/plugin_registry.hpp"
+#include "runtime/hot_swap.hpp"
+#include "runtime/stage_counters.hpp"
+#include "runtime/stage_tap.hpp"
+
+#include <sluice/sdk/stage.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace sluice::runtime {
+
+// One loaded version of a stage: its plugin, the stage object the plugin created, and the spec
+// (plugin, version requirement, config) it was built from. Batches hold a shared reference
+// while they run on it, so a swapped-out instance lives until its last batch is done; then it
+// is stopped and destroyed, and its library is released (the stage object holds it).
+struct StageInstance {
+  StageInstance() = default;
+  StageInstance(const StageInstance&) = delete;
+  StageInstance& operator=(const StageInstance&) = delete;
+  // Stops the stage if it was started and not stopped yet (a swapped-out instance whose last
+  // batch just finished); errors are swallowed: there is nobody left to report them to.
+  ~StageInstance();
+
+  std::shared_ptr<plugin::LoadedPlugin> plugin;
+  std::shared_ptr<sdk::Stage> stage;
+  sdk::Source* source = nullptr;
+  sdk::Transform* transform = nullptr;
+  sdk::Sink* sink = nullptr;
+  config::StageSpec spec;
+
+  const plugin::PluginDescription& description() const { return plugin->description(); }
+  // Calls stage->start(); throws what it throws. Control plane, one thread.
+  void start();
+  // Calls stage->stop() once, if started; returns its error message, empty when it succeeded.
+  std::string stop() noexcept;
+
+ private:
+  std::atomic<bool> started_{false};
+  std::atomic<bool> stopped_{false};
+};
+
+// The outcome of a swap applied by a serial stage's own node.
+struct SwapOutcome {
+  SwapError error = SwapError::none;
+  std::string message;               // why it failed; on success, a warning or nothing
+  std::chrono::nanoseconds pause{};  // how long the node held its next batch to apply it
+};
+
+// A swap waiting for a serial stage's next batch boundary. The node that applies it (or the
+// end of the run) sets `outcome` exactly once.
+struct PendingSwap {
+  std::shared_ptr<StageInstance> next;
+  bool move_state = false;  // snapshot() the old instance and restore() the new one
+  std::promise<SwapOutcome> outcome;
+};
+
+enum class SlotRole { source, transform, sink, dead_letter };
+const char* role_name(SlotRole role);
+
+// A position in the pipeline. Its name, role, concurrency and error policy are fixed once the
+// pipeline is assembled; its instance is replaced atomically (hot swap).
+class StageSlot {
+ public:
+  StageSlot(config::StageSpec spec, SlotRole role, std::shared_ptr<StageInstance> instance, uint32_t concurrency)
+      : spec_(std::move(spec)), role_(role), concurrency_(concurrency), instance_(std::move(instance)) {}
+
+  // The stage as first assembled; the running plugin, version and config are current()->spec.
+  const config::StageSpec& spec() const { return spec_; }
+  const std::string& name() const { return spec_.name; }
+  SlotRole role() const { return role_; }
+  uint32_t concurrency() const { return concurrency_; }
+  // One batch at a time, in source order: sources, sinks, serial transforms, concurrency 1.
+  bool serial() const { return concurrency_ == 1; }
+
+  // The instance a batch entering the stage now runs on. Any thread.
+  std::shared_ptr<StageInstance> current() const { return instance_.load(std::memory_order_acquire); }
+  // Installs a new instance; batches that already took the old one finish on it.
+  std::shared_ptr<StageInstance> exchange(std::shared_ptr<StageInstance> next) {
+    return instance_.exchange(std::move(next), std::memory_order_acq_rel);
+  }
+
+  // --- swaps of serial slots, applied by the slot's own node between two batches ---
+  // Checked by the node once per batch.
+  bool swap_pending() const noexcept { return pending_flag_.load(std::memory_order_acquire); }
+  // False when another swap is already pending.
+  bool install_pending(std::shared_ptr<PendingSwap> swap);
+  // The pending swap, now owned by the caller (the node, or the end of the run); null if none.
+  std::shared_ptr<PendingSwap> take_pending();
+  // Removes `swap` if it is still pending (a caller that gave up waiting); false when a node
+  // has already taken it, and will set its outcome.
+  bool withdraw_pending(const std::shared_ptr<PendingSwap>& swap);
+
+  // The reason of the last failed swap (empty if none). Any thread.
+  std::string last_swap_error() const;
+  void set_last_swap_error(std::string error);
+
+  StageCounters counters;
+  StageTap tap;
+
+ private:
+  config::StageSpec spec_;
+  SlotRole role_;
+  uint32_t concurrency_;
+  std::atomic<std::shared_ptr<StageInstance>> instance_;
+
+  std::atomic<bool> pending_flag_{false};
+  mutable std::mutex mutex_;  // guards pending_ and last_swap_error_
+  std::shared_ptr<PendingSwap> pending_;
+  std::string last_swap_error_;
+};
+
+}  // namespace sluice::runtime

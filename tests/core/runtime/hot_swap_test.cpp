@@ -1,0 +1,273 @@
+// Hot swap inside the runtime: a reentrant stage's old library unloads after its last batch, a
+// stateful stage's state moves at a batch boundary, a failing hand-over rolls back, and a swap
+// that finds no batch boundary in time changes nothing.
+#include "config/pipeline_spec.hpp"
+#include "plugin/plugin_registry.hpp"
+#include "runtime/pipeline.hpp"
+
+#include <sluice/sdk/yaml_config.hpp>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+#include <dlfcn.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+using sluice::runtime::Pipeline;
+using sluice::runtime::RunPhase;
+using sluice::runtime::RunState;
+using sluice::runtime::SwapError;
+using sluice::runtime::SwapRequest;
+
+const fs::path kBinary = SLUICE_BINARY_DIR;
+
+fs::path scratch(const std::string& name) {
+  fs::path dir = kBinary / "test-scratch" / "hot_swap" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+sluice::plugin::PluginRegistry registry() {
+  return sluice::plugin::PluginRegistry(
+      {kBinary / "lib" / "sluice" / "plugins", kBinary / "test-plugins" / "good", kBinary / "test-plugins" / "tally"});
+}
+
+// Waits for a condition the pipeline will reach; fails the test after a generous deadline
+// instead of hanging.
+void wait_until(const std::function<bool()>& condition, const char* what) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) FAIL("timed out waiting until " << what);
+    std::this_thread::yield();
+  }
+}
+
+// A pipeline running on a thread of its own until stop().
+class RunningPipeline {
+ public:
+  RunningPipeline(const fs::path& dir, const std::string& yaml) {
+    fs::path file = dir / "p.yaml";
+    std::ofstream(file) << yaml;
+    auto reg = registry();
+    pipeline_ = std::make_unique<Pipeline>(sluice::config::parse_pipeline(yaml, file), reg,
+                                           sluice::runtime::AssembleOptions{false, 2, 0, 0});
+    thread_ = std::thread([this] { pipeline_->run(state_); });
+    wait_until([this] { return pipeline_->phase() == RunPhase::running && state_.delivered.load() > 0; },
+               "the pipeline delivers records");
+  }
+  ~RunningPipeline() { stop(); }
+  void stop() {
+    state_.request_stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  Pipeline& pipeline() { return *pipeline_; }
+  RunState& state() { return state_; }
+
+ private:
+  RunState state_;
+  std::unique_ptr<Pipeline> pipeline_;
+  std::thread thread_;
+};
+
+std::string pipeline_yaml(const std::string& stage, const std::string& out, double rate) {
+  std::ostringstream y;
+  y << "name: hot_swap\n"
+    << "source: {plugin: generate, config: {count: 0, rate: " << rate << ", malformed_rate: 0, invalid_rate: 0}}\n"
+    << "stages:\n  - {name: parse, plugin: json_parse}\n  - " << stage << "\n"
+    << "sink: {plugin: ndjson_sink, config: {path: \"" << out << "\"}}\n"
+    << "batch_size: 100\n";
+  return y.str();
+}
+
+bool library_loaded(const fs::path& file) {
+  void* handle = dlopen(file.c_str(), RTLD_LAZY | RTLD_NOLOAD);
+  if (handle) dlclose(handle);  // NOLOAD still took a reference
+  return handle != nullptr;
+}
+
+std::vector<boost::json::object> read_records(const fs::path& file) {
+  std::vector<boost::json::object> out;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(boost::json::parse(line).as_object());
+  return out;
+}
+
+SwapRequest swap_to(const std::string& stage, const std::string& version) {
+  SwapRequest r;
+  r.stage = stage;
+  r.version_requirement = version;
+  r.origin = "test";
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a reentrant stage's old version finishes its batches and its library unloads after the last",
+          "[runtime][swap]") {
+  fs::path dir = scratch("unload");
+  RunningPipeline run(dir, pipeline_yaml("{name: stamp, plugin: stamp@1.0.0}", "/dev/null", 20000));
+  sluice::runtime::StageSlot& slot = *run.pipeline().find("stamp");
+
+  // What a batch does on entering the stage: it holds the version current then.
+  std::shared_ptr<sluice::runtime::StageInstance> in_flight = slot.current();
+  std::weak_ptr<const sluice::plugin::LoadedPlugin> old_library = in_flight->plugin;
+  const fs::path old_file = in_flight->description().file;
+  REQUIRE(in_flight->description().version == "1.0.0");
+
+  auto result = run.pipeline().swap_stage(swap_to("stamp", "1.1.0"));
+  REQUIRE(result.ok());
+  CHECK(result.previous_version == "1.0.0");
+  CHECK(result.version == "1.1.0");
+  CHECK(slot.current()->description().version == "1.1.0");
+  CHECK(slot.counters.swaps_done.load() == 1);
+
+  // Still usable by the batch that holds it, library and all.
+  CHECK_FALSE(old_library.expired());
+  CHECK(library_loaded(old_file));
+  in_flight.reset();
+  wait_until([&] { return old_library.expired(); }, "the last batch on 1.0.0 lets it go");
+  CHECK_FALSE(library_loaded(old_file));
+  CHECK(library_loaded(slot.current()->description().file));
+}
+
+TEST_CASE("a stateful stage swaps between two batches and its state moves to the new version", "[runtime][swap]") {
+  fs::path dir = scratch("stateful");
+  RunningPipeline run(dir, pipeline_yaml("{name: tally, plugin: tally@1.0.0}", (dir / "out.ndjson").string(), 20000));
+  sluice::runtime::StageSlot& slot = *run.pipeline().find("tally");
+
+  auto result = run.pipeline().swap_stage(swap_to("tally", "1.0.1"));
+  REQUIRE(result.ok());
+  CHECK(result.version == "1.0.1");
+  CHECK(slot.current()->description().version == "1.0.1");
+  const uint64_t before = slot.counters.records_in.load();
+  wait_until([&] { return slot.counters.records_in.load() > before + 200; }, "records after the swap");
+  run.stop();
+
+  std::vector<boost::json::object> out = read_records(dir / "out.ndjson");
+  REQUIRE(out.size() > 2);
+  // Every record numbered once, in order, across the swap; 1.0.0 first, then 1.0.1 only.
+  uint64_t expected = 1;
+  bool swapped = false;
+  for (std::size_t i = 0; i + 1 < out.size(); ++i) {
+    REQUIRE(out[i].at("seq").to_number<uint64_t>() == expected++);
+    std::string by(out[i].at("tallied_by").as_string());
+    if (by == "1.0.1") swapped = true;
+    REQUIRE(by == (swapped ? "1.0.1" : "1.0.0"));
+  }
+  CHECK(swapped);
+  // The final row counts every record: the count went on from the old version's state.
+  CHECK(out.back().at("tally").to_number<uint64_t>() == expected - 1);
+  CHECK(out.back().at("tallied_by").as_string() == "1.0.1");
+}
+
+TEST_CASE("a swap whose restore() throws rolls back and the old version keeps its state", "[runtime][swap]") {
+  fs::path dir = scratch("restore_fails");
+  RunningPipeline run(dir, pipeline_yaml("{name: tally, plugin: tally@1.0.0}", (dir / "out.ndjson").string(), 20000));
+  sluice::runtime::StageSlot& slot = *run.pipeline().find("tally");
+
+  auto result = run.pipeline().swap_stage(swap_to("tally", "1.1.0"));
+  CHECK(result.error == SwapError::restore_failed);
+  CHECK(sluice::runtime::http_status(result.error) == 422);
+  CHECK_THAT(result.message, Catch::Contains("cannot read this state"));
+  CHECK(result.version == "1.0.0");
+  CHECK(slot.current()->description().version == "1.0.0");
+  CHECK(slot.counters.swaps_failed.load() == 1);
+  CHECK(slot.last_swap_error() == result.message);
+  run.stop();
+
+  std::vector<boost::json::object> out = read_records(dir / "out.ndjson");
+  uint64_t expected = 1;
+  for (std::size_t i = 0; i + 1 < out.size(); ++i) {
+    REQUIRE(out[i].at("seq").to_number<uint64_t>() == expected++);
+    REQUIRE(out[i].at("tallied_by").as_string() == "1.0.0");
+  }
+  CHECK(out.back().at("tally").to_number<uint64_t>() == expected - 1);
+}
+
+TEST_CASE(
+    "a serial stage's swap that meets no batch in time changes nothing; a pending one completes on the final "
+    "batch",
+    "[runtime][swap]") {
+  fs::path dir = scratch("no_batch");
+  // One record at once, the next in 1000 s: no batch boundary comes by itself.
+  RunningPipeline run(dir, pipeline_yaml("{name: tally, plugin: tally@1.0.0}", (dir / "out.ndjson").string(), 0.001));
+  sluice::runtime::StageSlot& slot = *run.pipeline().find("tally");
+
+  SwapRequest quick = swap_to("tally", "1.0.1");
+  quick.timeout = std::chrono::milliseconds(100);
+  auto timed_out = run.pipeline().swap_stage(quick);
+  CHECK(timed_out.error == SwapError::timed_out);
+  CHECK(sluice::runtime::http_status(timed_out.error) == 504);
+  CHECK_FALSE(slot.swap_pending());
+  CHECK(slot.current()->description().version == "1.0.0");
+
+  sluice::runtime::SwapResult later;
+  std::thread waiting([&] {
+    SwapRequest patient = swap_to("tally", "1.0.1");
+    patient.timeout = std::chrono::seconds(60);
+    later = run.pipeline().swap_stage(patient);
+  });
+  wait_until([&] { return slot.swap_pending(); }, "the swap is pending");
+  run.stop();  // the final batch is a batch boundary too
+  waiting.join();
+  CHECK(later.ok());
+  CHECK(slot.current()->description().version == "1.0.1");
+
+  auto after = run.pipeline().swap_stage(swap_to("tally", "1.0.0"));
+  CHECK(after.error == SwapError::not_running);
+  CHECK(sluice::runtime::http_status(after.error) == 503);
+  std::vector<boost::json::object> out = read_records(dir / "out.ndjson");
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].at("tallied_by").as_string() == "1.0.0");
+  CHECK(out[1].at("tally").to_number<int>() == 1);
+  CHECK(out[1].at("tallied_by").as_string() == "1.0.1");
+}
+
+TEST_CASE("swaps that cannot apply are refused with their reason and the running version stays", "[runtime][swap]") {
+  fs::path dir = scratch("refused");
+  RunningPipeline run(dir, pipeline_yaml("{name: stamp, plugin: stamp@1.0.0}", "/dev/null", 20000));
+  Pipeline& p = run.pipeline();
+
+  CHECK(p.swap_stage(swap_to("nope", "1.0.0")).error == SwapError::unknown_stage);
+  CHECK(p.swap_stage(swap_to("generate", "1.0.0")).error == SwapError::not_swappable);
+  CHECK(p.swap_stage(swap_to("stamp", "7.0.0")).error == SwapError::load_failed);
+
+  SwapRequest serial_into_parallel = swap_to("stamp", "1.0.0");
+  serial_into_parallel.plugin = "tally";
+  auto r = p.swap_stage(serial_into_parallel);
+  CHECK(r.error == SwapError::not_swappable);
+  CHECK_THAT(r.message, Catch::Contains("serial") || Catch::Contains("stateful"));
+
+  SwapRequest kind = swap_to("stamp", "");
+  kind.plugin = "ndjson_sink";
+  CHECK(p.swap_stage(kind).error == SwapError::load_failed);
+
+  SwapRequest sink_plugin = swap_to("sink", "");
+  sink_plugin.plugin = "stamp";
+  CHECK(p.swap_stage(sink_plugin).error == SwapError::not_swappable);
+
+  SwapRequest bad_option = swap_to("stamp", "1.1.0");
+  bad_option.config = sluice::sdk::parse_yaml_config("fial_init: true", "<test>");
+  auto bad = p.swap_stage(bad_option);
+  CHECK(bad.error == SwapError::config_rejected);
+  CHECK_THAT(bad.message, Catch::Contains("fial_init"));
+
+  SwapRequest init_throws = swap_to("stamp", "1.1.0");
+  init_throws.config = sluice::sdk::parse_yaml_config("fail_init: true", "<test>");
+  CHECK(p.swap_stage(init_throws).error == SwapError::init_failed);
+
+  CHECK(p.find("stamp")->current()->description().version == "1.0.0");
+  CHECK(p.swaps_done() == 0);
+  CHECK(p.swaps_failed() == 7);  // the unknown stage counts nowhere
+}
