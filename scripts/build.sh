@@ -15,7 +15,7 @@ extra=()
 if [[ -n "$sanitize" ]]; then
   # Sanitizer builds: light optimisation and line tables only, to keep compile times down.
   build_type=Sanitize
-  extra=(-DCMAKE_CXX_FLAGS_SANITIZE="-O1 -g1")
+  extra=(-DCMAKE_CXX_FLAGS_SANITIZE="-O1 -g1" -DSLUICE_BUILD_BENCH=OFF)
 fi
 
 # Cache-friendly: ccache keyed on paths relative to the checkout, so another clone of the
