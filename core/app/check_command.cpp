@@ -75,15 +75,14 @@ int graph_command(const Invocation& inv) {
   };
   std::vector<Node> chain;
   chain.push_back({"source", node_label(pipeline->source(), "source")});
-  bool ordered = false;
+  // As core/graph builds it: a sequencer before every serial stage and before the sinks.
   int sequencers = 0;
   for (auto& slot : pipeline->transforms()) {
-    bool serial = slot->concurrency() == 1;
-    if (serial && !ordered) chain.push_back({fmt::format("seq{}", sequencers++), "sequencer\\n(restores source order)"});
+    if (slot->concurrency() == 1)
+      chain.push_back({fmt::format("seq{}", sequencers++), "sequencer\\n(restores source order)"});
     chain.push_back({fmt::format("s{}", chain.size()), node_label(*slot, "")});
-    ordered = serial && (ordered || true);
   }
-  if (!ordered) chain.push_back({fmt::format("seq{}", sequencers++), "sequencer\\n(restores source order)"});
+  chain.push_back({fmt::format("seq{}", sequencers++), "sequencer\\n(restores source order)"});
   chain.push_back({"sink", node_label(pipeline->sink(), "sink, serial")});
   runtime::StageSlot* dl = pipeline->dead_letter();
   std::string limiter = fmt::format("limiter\\nmax_in_flight {} batches of {}", pipeline->max_in_flight(),

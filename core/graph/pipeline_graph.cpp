@@ -1,5 +1,6 @@
 #include "graph/pipeline_graph.hpp"
 
+#include "graph/happens_before.hpp"
 #include "runtime/block_recycler.hpp"
 #include "runtime/pipeline.hpp"
 #include "runtime/stage_call.hpp"
@@ -16,24 +17,63 @@ namespace {
 namespace flow = tbb::flow;
 using BatchPtr = std::shared_ptr<sdk::Batch>;
 
+// The orderings oneTBB provides that a node body relies on, for ThreadSanitizer (see
+// happens_before.hpp): a body runs after the graph was built and after the body that sent
+// its batch; a serial node's bodies run one after another; wait_for_all() returns after
+// every body.
+struct GraphOrder {
+  char built = 0;
+  char done = 0;
+};
+
+// Brackets one node body; `serial_node` (null for a concurrent node) orders a serial
+// node's bodies among themselves.
+class BodyOrder {
+ public:
+  BodyOrder(GraphOrder& order, const void* serial_node, const sdk::Batch* batch)
+      : order_(order), serial_node_(serial_node), batch_(batch) {
+    received(&order_.built);
+    if (serial_node_) received(serial_node_);
+    if (batch_) received(batch_);
+  }
+  ~BodyOrder() {
+    if (batch_) sent(batch_);
+    if (serial_node_) sent(serial_node_);
+    sent(&order_.done);
+  }
+  BodyOrder(const BodyOrder&) = delete;
+  BodyOrder& operator=(const BodyOrder&) = delete;
+  void set_batch(const sdk::Batch* batch) { batch_ = batch; }
+
+ private:
+  GraphOrder& order_;
+  const void* serial_node_;
+  const sdk::Batch* batch_;
+};
+
 // The source node's body: reads batches until the input ends or a stop is requested, then
 // sends one final (empty) batch that tells stateful stages to flush, then stops.
 class SourceBody {
  public:
   // recycler provides the batches' memory and must outlive every batch this body creates.
-  SourceBody(runtime::Pipeline& pipeline, runtime::RunState& state, runtime::BlockRecycler& recycler)
-      : pipeline_(&pipeline), state_(&state), recycler_(&recycler) {}
+  SourceBody(runtime::Pipeline& pipeline, runtime::RunState& state, runtime::BlockRecycler& recycler,
+             GraphOrder& order)
+      : pipeline_(&pipeline), state_(&state), recycler_(&recycler), order_(&order) {}
 
   BatchPtr operator()(tbb::flow_control& control) {
+    BodyOrder body(*order_, &pipeline_->source(), nullptr);
     if (finished_) {
       control.stop();
       return {};
     }
     runtime::BlockRecycler* recycler = recycler_;
-    auto batch = BatchPtr(new sdk::Batch(next_sequence_++, arena_hint_, recycler->storage()), [recycler](sdk::Batch* b) {
+    GraphOrder* order = order_;
+    auto batch = BatchPtr(new sdk::Batch(next_sequence_++, arena_hint_, recycler->storage()), [recycler, order](sdk::Batch* b) {
+      received(b);
       std::string input = std::move(b->input());
       delete b;
       recycler->give_back_input_buffer(std::move(input));
+      sent(&order->done);
     });
     batch->input() = recycler->take_input_buffer();
     batch->set_created(std::chrono::steady_clock::now());
@@ -52,6 +92,7 @@ class SourceBody {
       arena_hint_ = batch->input().size() + batch->input().size() / 2;
     }
     state_->batches_in_flight.fetch_add(1, std::memory_order_relaxed);
+    body.set_batch(batch.get());
     return batch;
   }
 
@@ -59,6 +100,7 @@ class SourceBody {
   runtime::Pipeline* pipeline_;
   runtime::RunState* state_;
   runtime::BlockRecycler* recycler_;
+  GraphOrder* order_;
   uint64_t next_sequence_ = 0;
   std::size_t arena_hint_ = 64 * 1024;
   bool exhausted_ = false;
@@ -73,41 +115,51 @@ void run_pipeline_graph(runtime::Pipeline& pipeline, runtime::RunState& state) {
   tbb::task_arena arena(static_cast<int>(pipeline.threads()));
   arena.execute([&] {
     flow::graph g;
-    flow::input_node<BatchPtr> source(g, SourceBody(pipeline, state, recycler));
+    GraphOrder order;
+    flow::input_node<BatchPtr> source(g, SourceBody(pipeline, state, recycler, order));
     flow::limiter_node<BatchPtr> limiter(g, pipeline.max_in_flight());
     flow::make_edge(source, limiter);
 
+    // A sequencer goes before every serial node, the sink included, even right after another
+    // serial node: a serial function_node may start its next body before it hands on the
+    // batch of the previous one (oneTBB spawns the postponed body first), so its output is
+    // not reliably in order.
     std::vector<std::unique_ptr<flow::graph_node>> nodes;
     flow::sender<BatchPtr>* previous = &limiter;
-    bool ordered = false;  // does `previous` emit batches in source order?
     auto add_sequencer = [&] {
-      auto seq = std::make_unique<flow::sequencer_node<BatchPtr>>(g, [](const BatchPtr& b) -> std::size_t { return b->sequence(); });
+      auto seq = std::make_unique<flow::sequencer_node<BatchPtr>>(g, [](const BatchPtr& b) -> std::size_t {
+        BatchPtr batch = take_from_task(b);
+        received(batch.get());
+        return batch->sequence();
+      });
       flow::make_edge(*previous, *seq);
       previous = seq.get();
       nodes.push_back(std::move(seq));
-      ordered = true;
     };
 
     for (auto& slot_ptr : pipeline.transforms()) {
       runtime::StageSlot* slot = slot_ptr.get();
       bool serial = slot->concurrency() == 1;
-      if (serial && !ordered) add_sequencer();
+      if (serial) add_sequencer();
       auto node = std::make_unique<flow::function_node<BatchPtr, BatchPtr>>(
           g, serial ? static_cast<std::size_t>(flow::serial) : static_cast<std::size_t>(slot->concurrency()),
-          [slot, &state](BatchPtr batch) {
+          [slot, serial, &state, &order](const BatchPtr& in) {
+            BatchPtr batch = take_from_task(in);
+            BodyOrder body(order, serial ? slot : nullptr, batch.get());
             runtime::call_transform(*slot, *batch, state);
             return batch;
           });
       flow::make_edge(*previous, *node);
       previous = node.get();
       nodes.push_back(std::move(node));
-      ordered = serial && ordered;
     }
 
-    if (!ordered) add_sequencer();
+    add_sequencer();
     runtime::StageSlot* sink = &pipeline.sink();
     runtime::StageSlot* dead_letter = pipeline.dead_letter();
-    flow::function_node<BatchPtr, flow::continue_msg> sinks(g, flow::serial, [=, &state](BatchPtr batch) {
+    flow::function_node<BatchPtr, flow::continue_msg> sinks(g, flow::serial, [=, &state, &order](const BatchPtr& in) {
+      BatchPtr batch = take_from_task(in);
+      BodyOrder body(order, sink, batch.get());
       runtime::call_sinks(*sink, dead_letter, *batch, state);
       state.batches_in_flight.fetch_sub(1, std::memory_order_relaxed);
       return flow::continue_msg();
@@ -115,8 +167,10 @@ void run_pipeline_graph(runtime::Pipeline& pipeline, runtime::RunState& state) {
     flow::make_edge(*previous, sinks);
     flow::make_edge(sinks, limiter.decrementer());
 
+    sent(&order.built);
     source.activate();
     g.wait_for_all();
+    received(&order.done);
   });
 }
 

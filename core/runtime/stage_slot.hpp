@@ -68,7 +68,7 @@ enum class SlotRole { source, transform, sink, dead_letter };
 const char* role_name(SlotRole role);
 
 // A position in the pipeline. Its name, role, concurrency and error policy are fixed once the
-// pipeline is assembled; its instance is replaced atomically (hot swap).
+// pipeline is assembled; its instance is replaced as a whole (hot swap).
 class StageSlot {
  public:
   StageSlot(config::StageSpec spec, SlotRole role, std::shared_ptr<StageInstance> instance, uint32_t concurrency)
@@ -83,10 +83,15 @@ class StageSlot {
   bool serial() const { return concurrency_ == 1; }
 
   // The instance a batch entering the stage now runs on. Any thread.
-  std::shared_ptr<StageInstance> current() const { return instance_.load(std::memory_order_acquire); }
+  std::shared_ptr<StageInstance> current() const {
+    std::lock_guard lock(instance_mutex_);
+    return instance_;
+  }
   // Installs a new instance; batches that already took the old one finish on it.
   std::shared_ptr<StageInstance> exchange(std::shared_ptr<StageInstance> next) {
-    return instance_.exchange(std::move(next), std::memory_order_acq_rel);
+    std::lock_guard lock(instance_mutex_);
+    std::swap(instance_, next);
+    return next;
   }
 
   // --- swaps of serial slots, applied by the slot's own node between two batches ---
@@ -111,7 +116,11 @@ class StageSlot {
   config::StageSpec spec_;
   SlotRole role_;
   uint32_t concurrency_;
-  std::atomic<std::shared_ptr<StageInstance>> instance_;
+  // A plain mutex rather than std::atomic<std::shared_ptr>: it is taken once per batch, and
+  // libstdc++ 12's atomic shared_ptr unlocks loads with relaxed order, which ThreadSanitizer
+  // (rightly, by the memory model) reports against a concurrent exchange.
+  mutable std::mutex instance_mutex_;
+  std::shared_ptr<StageInstance> instance_;
 
   std::atomic<bool> pending_flag_{false};
   mutable std::mutex mutex_;  // guards pending_ and last_swap_error_
