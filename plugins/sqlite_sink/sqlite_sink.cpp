@@ -55,8 +55,9 @@ void SqliteSink::start() {
   stop();
   db_.open(path_, "'" + path_ + "'");
   sqlite3_busy_timeout(db_.get(), busy_timeout_ms_);
-  db_.exec("PRAGMA journal_mode = " + journal_mode_, "cannot set journal_mode");
+  // synchronous first: switching a new file to WAL then syncs only as much as asked for.
   db_.exec("PRAGMA synchronous = " + synchronous_, "cannot set synchronous");
+  db_.exec("PRAGMA journal_mode = " + journal_mode_, "cannot set journal_mode");
   db_.exec(create_sql_, "cannot create table " + quote_identifier(spec_.table));
   insert_ = db_.prepare(insert_sql_, "cannot prepare the insert into " + quote_identifier(spec_.table));
   begin_ = db_.prepare("BEGIN IMMEDIATE", "cannot prepare BEGIN");
