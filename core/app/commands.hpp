@@ -17,6 +17,8 @@ inline constexpr int kExitInterrupted = 130;  // stopped by SIGINT (143 for SIGT
 struct Invocation {
   std::filesystem::path executable;
   std::vector<std::string> args;  // after the subcommand
+  // When main() was entered: system clock, ns since the Unix epoch (start-up is measured from it).
+  int64_t main_entered_unix_ns = 0;
 };
 
 int run_command(const Invocation& inv);

@@ -3,6 +3,7 @@
 
 #include <sluice/sdk/abi.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -36,6 +37,7 @@ exit codes:
 }  // namespace
 
 int main(int argc, char** argv) {
+  const auto entered = std::chrono::system_clock::now();
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? sluice::app::kExitUsage : sluice::app::kExitOk;
@@ -46,6 +48,8 @@ int main(int argc, char** argv) {
   }
   sluice::app::Invocation inv;
   inv.executable = "/proc/self/exe";
+  inv.main_entered_unix_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(entered.time_since_epoch()).count();
   for (int i = 2; i < argc; ++i) inv.args.emplace_back(argv[i]);
   std::string command = argv[1];
   if (command == "run") return sluice::app::run_command(inv);

@@ -161,6 +161,7 @@ void run_pipeline_graph(runtime::Pipeline& pipeline, runtime::RunState& state) {
       BatchPtr batch = take_from_task(in);
       BodyOrder body(order, sink, batch.get());
       runtime::call_sinks(*sink, dead_letter, *batch, state);
+      state.note_batch_committed();
       state.batches_in_flight.fetch_sub(1, std::memory_order_relaxed);
       return flow::continue_msg();
     });

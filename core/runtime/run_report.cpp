@@ -9,6 +9,12 @@ bool balance_holds(const RunState& s) {
   return s.records_in.load() == s.delivered.load() + s.dead.load() + s.filtered.load() + s.absorbed.load();
 }
 
+double startup_ms(const RunState& state, const RunSummary& summary) {
+  const int64_t first = state.first_batch_unix_ns.load();
+  if (first == 0 || summary.main_entered_unix_ns == 0) return 0;
+  return static_cast<double>(first - summary.main_entered_unix_ns) / 1e6;
+}
+
 boost::json::value run_report_json(Pipeline& pipeline, const RunState& state, const RunSummary& summary) {
   boost::json::object reasons;
   for (const auto& [reason, n] : state.dead_by_reason()) reasons[reason] = n;
@@ -54,6 +60,8 @@ boost::json::value run_report_json(Pipeline& pipeline, const RunState& state, co
       {"failed", state.failed()},
       {"error", state.error()},
       {"wall_seconds", summary.wall_seconds},
+      {"first_batch_unix_ns", state.first_batch_unix_ns.load()},
+      {"startup_ms", startup_ms(state, summary)},
       {"records_per_second", summary.wall_seconds > 0 ? static_cast<double>(in) / summary.wall_seconds : 0.0},
       {"threads", pipeline.threads()},
       {"batch_size", pipeline.batch_size()},
@@ -107,6 +115,8 @@ std::string run_report_text(Pipeline& pipeline, const RunState& state, const Run
   const LatencyHistogram& h = state.batch_latency;
   out += fmt::format("batch latency: p50 {:.2f} ms, p95 {:.2f} ms, p99 {:.2f} ms over {} batches\n",
                      h.quantile(0.5) / 1000, h.quantile(0.95) / 1000, h.quantile(0.99) / 1000, h.count());
+  if (const double startup = startup_ms(state, summary); startup > 0)
+    out += fmt::format("start-up: first batch committed {:.1f} ms after main()\n", startup);
   if (uint64_t done = pipeline.swaps_done(), failed = pipeline.swaps_failed(); done + failed > 0) {
     const LatencyHistogram& hs = state.batch_latency_during_swaps;
     out += fmt::format("swaps: {} done, {} failed; batch latency during swaps: p50 {:.2f} ms, p99 {:.2f} ms over {} "

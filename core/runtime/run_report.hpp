@@ -12,8 +12,14 @@ namespace sluice::runtime {
 
 struct RunSummary {
   double wall_seconds = 0;
+  // main() entered, system clock ns since the Unix epoch: start-up is measured from here to
+  // RunState::first_batch_unix_ns (what runs before main, the loader's work, is not included).
+  int64_t main_entered_unix_ns = 0;
   bool interrupted = false;  // stopped by a signal before the input ended
 };
+
+// Milliseconds from main() to the first batch committed by the sinks; 0 when unknown.
+double startup_ms(const RunState& state, const RunSummary& summary);
 
 // True when every input record is accounted for exactly once: in = delivered + dead + filtered + absorbed.
 bool balance_holds(const RunState& state);

@@ -57,6 +57,18 @@ class RunState {
   std::atomic<uint64_t> absorbed{0};
   std::atomic<uint64_t> rows_out{0};
   LatencyHistogram batch_latency;  // batch created at the source -> committed by the sinks
+  // When the sinks finished the first batch: system clock, nanoseconds since the Unix epoch
+  // (comparable with a timestamp another process took before starting this one); 0 before.
+  std::atomic<int64_t> first_batch_unix_ns{0};
+
+  // Called by the sinks (serially) after each batch.
+  void note_batch_committed() noexcept {
+    if (first_batch_unix_ns.load(std::memory_order_relaxed) != 0) return;
+    first_batch_unix_ns.store(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count(),
+                              std::memory_order_relaxed);
+  }
   // The same, for the batches alive while a swap was applied (created before it, committed
   // after it): what a swap adds to latency shows here.
   LatencyHistogram batch_latency_during_swaps;

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <csignal>
 
 using namespace sluice::testing;
@@ -251,4 +252,26 @@ dead_letter:
       CHECK(dead == reference_dead);
     }
   }
+}
+
+TEST_CASE("the report stamps when the first batch was committed, and the start-up after main()", "[run][startup]") {
+  auto dir = scratch_dir("startup");
+  write_file(dir / "in.ndjson", "{\"id\":1}\n{\"id\":2}\n");
+  write_file(dir / "p.yaml", parse_pipeline());
+  const auto before = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  auto r = run_in(dir);
+  const auto after = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto stats = stats_of(dir);
+  const int64_t first = stats.at("first_batch_unix_ns").to_number<int64_t>();
+  CHECK(first > before);
+  CHECK(first < after);
+  const double startup = stats.at("startup_ms").to_number<double>();
+  CHECK(startup > 0);
+  CHECK(startup * 1e6 < static_cast<double>(first - before));  // main() comes after the spawn
 }
