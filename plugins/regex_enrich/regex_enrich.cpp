@@ -1,7 +1,6 @@
 #include "regex_enrich.hpp"
 
 #include "config_keys.hpp"
-#include "batch_memo.hpp"
 
 #include <algorithm>
 #include <string>
@@ -65,13 +64,28 @@ void RegexEnrichStage::init(const sdk::InitContext& ctx) {
   for (const LookupOp& l : lookup_) output_count_ += l.targets().size();
 }
 
+std::unique_ptr<RegexEnrichStage::Memos> RegexEnrichStage::take_memos() {
+  std::unique_ptr<Memos> memos = memos_.take();
+  if (!memos) {
+    memos = std::make_unique<Memos>();
+    for (const ClassifyGroup& g : classify_) memos->classify.push_back(std::make_unique<ResultMemo<ClassifyGroup>>(g));
+    for (const ExtractOp& e : extract_) memos->extract.push_back(std::make_unique<ResultMemo<ExtractOp>>(e));
+  }
+  for (auto& m : memos->classify) m->begin_batch();
+  for (auto& m : memos->extract) m->begin_batch();
+  return memos;
+}
+
 void RegexEnrichStage::process(sdk::Batch& batch) {
-  std::vector<BatchMemo<ClassifyGroup>> classify_memo;
-  classify_memo.reserve(classify_.size());
-  for (const ClassifyGroup& g : classify_) classify_memo.emplace_back(g, batch);
-  std::vector<BatchMemo<ExtractOp>> extract_memo;
-  extract_memo.reserve(extract_.size());
-  for (const ExtractOp& e : extract_) extract_memo.emplace_back(e, batch);
+  // Returned to the pool when the call ends, however it ends (a throwing op leaves a memo whose
+  // entries are all complete: an entry is added only after its evaluation succeeded).
+  struct Borrowed {
+    MemoPool<Memos>& pool;
+    std::unique_ptr<Memos> memos;
+    ~Borrowed() { pool.give_back(std::move(memos)); }
+  } borrowed{memos_, take_memos()};
+  auto& classify_memo = borrowed.memos->classify;
+  auto& extract_memo = borrowed.memos->extract;
 
   for (sdk::Record& r : batch.records()) {
     if (!r.alive()) continue;
@@ -87,13 +101,13 @@ void RegexEnrichStage::process(sdk::Batch& batch) {
 
     for (std::size_t g = 0; g < classify_.size() && ok; ++g) {
       std::string_view text;
-      const Output* outputs = classify_[g].field().find_string(*record, text) ? classify_memo[g].get(text)
+      const Output* outputs = classify_[g].field().find_string(*record, text) ? classify_memo[g]->get(text)
                                                                               : classify_[g].missing_outputs();
       ok = write_outputs(*record, classify_[g].targets(), outputs, blocked);
     }
     for (std::size_t e = 0; e < extract_.size() && ok; ++e) {
       std::string_view text;
-      const Output* outputs = extract_[e].field().find_string(*record, text) ? extract_memo[e].get(text)
+      const Output* outputs = extract_[e].field().find_string(*record, text) ? extract_memo[e]->get(text)
                                                                              : extract_[e].missing_outputs();
       ok = write_outputs(*record, extract_[e].targets(), outputs, blocked);
     }

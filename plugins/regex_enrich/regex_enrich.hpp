@@ -6,9 +6,11 @@
 #include "extract.hpp"
 #include "lookup.hpp"
 #include "record_filter.hpp"
+#include "result_memo.hpp"
 
 #include <sluice/sdk.hpp>
 
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -18,8 +20,9 @@ namespace sluice::plugins::regex_enrich {
 // a target path runs through a field that is not an object.
 inline constexpr std::string_view kEnrichError = "enrich_error";
 
-// Reentrant: after init() every member is read-only, and process() keeps its per-batch state
-// (the memo of results by distinct string) on its own stack and in the batch arena.
+// Reentrant: after init() the operations are read-only; each process() call borrows a set of
+// result memos (by distinct input string, kept across batches) from a pool that no two calls
+// share at once.
 class RegexEnrichStage final : public sdk::Transform {
  public:
   void init(const sdk::InitContext& ctx) override;
@@ -31,6 +34,14 @@ class RegexEnrichStage final : public sdk::Transform {
   std::vector<LookupOp> lookup_;
   std::vector<FilterCondition> filter_;
   std::size_t output_count_ = 0;  // fields written per record at most
+
+  // One memo per classify group and extract op, for one process() call at a time.
+  struct Memos {
+    std::vector<std::unique_ptr<ResultMemo<ClassifyGroup>>> classify;
+    std::vector<std::unique_ptr<ResultMemo<ExtractOp>>> extract;
+  };
+  std::unique_ptr<Memos> take_memos();
+  MemoPool<Memos> memos_;
 };
 
 }  // namespace sluice::plugins::regex_enrich

@@ -1,5 +1,6 @@
 // Behaviour of regex_enrich on records: the reference enrich step exactly, the general
-// operations, and the per-batch memo of classify results (same strings, concurrent batches).
+// operations, and the memo of results by distinct string (same strings, across batches, when
+// it fills up, concurrent batches).
 #include "reference_config.hpp"
 #include "regex_enrich.hpp"
 
@@ -359,7 +360,7 @@ TEST_CASE("concurrent batches on one stage each get exactly their own results") 
   CHECK(mismatches == 0);
 }
 
-TEST_CASE("strings that never repeat are enriched correctly, also once the batch memo gives up on them") {
+TEST_CASE("strings that never repeat are enriched correctly, also once the memo gives up on them") {
   auto host = [](int i) { return std::string("h").append(std::to_string(i)).append(".example.com"); };
   auto path = [](int i) { return std::string("/p/").append(std::to_string(i * 7)); };
   auto t = reference_stage();
@@ -404,4 +405,33 @@ TEST_CASE("the one-pass URL pattern the README recommends gives the reference pa
     CHECK(string_at(object_of(*a, i), "url_host") == string_at(object_of(*b, i), "url_host"));
     CHECK(string_at(object_of(*a, i), "url_path") == string_at(object_of(*b, i), "url_path"));
   }
+}
+
+TEST_CASE("the memo kept across batches gives each batch its own right results, also after it fills up and restarts") {
+  // 3000 distinct strings a batch, each twice (so the memo keeps memoizing), over 4 batches:
+  // the memo (4096 entries at most) restarts during the second batch and again later.
+  auto t = st::make_stage<RegexEnrichStage>(R"(
+classify:
+  - field: ua
+    rules: [{name: v, pattern: 'v(\d+)$'}]
+    target: kind
+    captures: [{group: 1, field: n, type: integer}]
+)");
+  for (int b = 0; b < 4; ++b) {
+    std::vector<std::string> lines;
+    for (int repeat = 0; repeat < 2; ++repeat)
+      for (int i = 0; i < 3000; ++i)
+        lines.push_back(R"({"ua":"agent v)" + std::to_string(b * 3000 + i) + "\"}");
+    auto batch = run_lines(*t.stage, lines, static_cast<uint64_t>(b));
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      INFO("batch " << b << " record " << i);
+      REQUIRE(string_at(object_of(*batch, i), "kind") == "v");
+      REQUIRE(object_of(*batch, i).at("n") == static_cast<int64_t>(b * 3000 + static_cast<int>(i % 3000)));
+    }
+  }
+  // A string seen in an earlier batch is served from the memo: same result, in its own arena.
+  auto again = run_lines(*t.stage, {R"({"ua":"agent v11999"})", R"({"ua":"agent v7"})"}, 4);
+  CHECK(object_of(*again, 0).at("n") == 11999);
+  CHECK(object_of(*again, 1).at("n") == 7);
+  CHECK(object_of(*again, 0).storage().get() == again->storage().get());
 }
