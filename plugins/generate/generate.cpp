@@ -12,7 +12,6 @@ namespace {
 
 // A paced next() returns after at most this long, even with few or no records, so that the
 // host can stop the pipeline promptly and records do not wait long for their batch.
-constexpr auto kMaxBatchDelay = std::chrono::milliseconds(50);
 constexpr auto kSleepStep = std::chrono::milliseconds(5);
 
 double rate_option(const sdk::ConfigNode& config, std::string_view key, double fallback) {
@@ -37,6 +36,11 @@ void Generate::init(const sdk::InitContext& ctx) {
   if (const sdk::ConfigNode* n = config.find("rate"); n && !n->is_null()) {
     rate_ = n->as_double();
     if (!(rate_ >= 0.0 && std::isfinite(rate_))) n->fail("rate must be 0 (as fast as possible) or more");
+  }
+  if (const sdk::ConfigNode* n = config.find("max_batch_delay_ms"); n && !n->is_null()) {
+    const double ms = n->as_double();
+    if (!(ms > 0.0 && ms <= 60000.0)) n->fail("max_batch_delay_ms must be more than 0 and at most 60000");
+    max_batch_delay_ = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(ms));
   }
   if (const sdk::ConfigNode* n = config.find("events_per_second"); n && !n->is_null()) {
     mix_.events_per_second = n->as_double();
@@ -117,7 +121,7 @@ bool Generate::next(sdk::Batch& batch) {
 uint64_t Generate::paced_count(uint64_t wanted) {
   Clock::time_point now = Clock::now();
   if (!pace_start_) pace_start_ = now;
-  const Clock::time_point deadline = now + kMaxBatchDelay;
+  const Clock::time_point deadline = now + max_batch_delay_;
   for (;;) {
     const double elapsed = std::chrono::duration<double>(now - *pace_start_).count();
     // The first record is due at once, the next 1/rate later, and so on.

@@ -35,12 +35,14 @@ class Generate final : public sdk::Source {
   };
   using Clock = std::chrono::steady_clock;
 
-  // How many of `wanted` records are due at `rate_`, after waiting at most kMaxBatchDelay.
+  // How many of `wanted` records are due at `rate_`, after waiting at most max_batch_delay_.
   uint64_t paced_count(uint64_t wanted);
 
   uint64_t count_ = 100000;  // 0 = endless
   uint64_t seed_ = 1;
   double rate_ = 0;  // records per second of wall-clock time; 0 = unpaced
+  // With a rate: how long a batch waits for records not yet due before it leaves with fewer.
+  Clock::duration max_batch_delay_ = std::chrono::milliseconds(5);
   uint32_t batch_size_ = 4096;
   EventMix mix_;
 

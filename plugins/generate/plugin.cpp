@@ -12,6 +12,8 @@ constexpr OptionSpec kOptions[] = {
     {"count", OptionType::integer, "100000", false, "records to produce (blank lines not counted); 0 = endless"},
     {"seed", OptionType::integer, "1", false, "random seed: the same options give the same lines"},
     {"rate", OptionType::number, "0", false, "records per second of wall-clock time; 0 = as fast as possible"},
+    {"max_batch_delay_ms", OptionType::number, "5", false,
+     "with a rate: the longest a batch waits for records not yet due before it leaves with fewer"},
     {"events_per_second", OptionType::number, "1000", false, "event-time density: events per second of ts"},
     {"start_time", OptionType::string, "2026-11-26T00:00:00Z", false, "event time of the first event (RFC 3339)"},
     {"malformed_rate", OptionType::number, "0.01", false, "share of lines that are not JSON objects"},
