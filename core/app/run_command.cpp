@@ -8,6 +8,7 @@
 #include "runtime/run_report.hpp"
 
 #include <boost/json.hpp>
+#include <tbb/global_control.h>
 
 #include <chrono>
 #include <csignal>
@@ -19,7 +20,26 @@
 namespace sluice::app {
 namespace po = boost::program_options;
 
+namespace {
+
+// Waits, when the command returns, until oneTBB's worker threads have exited, so that the
+// process ends with no thread still running (exit handlers, and LeakSanitizer's check at exit,
+// otherwise race with workers going idle).
+class WorkerThreadsJoined {
+ public:
+  WorkerThreadsJoined() : handle_(tbb::attach{}) {}
+  ~WorkerThreadsJoined() { tbb::finalize(handle_, std::nothrow); }
+  WorkerThreadsJoined(const WorkerThreadsJoined&) = delete;
+  WorkerThreadsJoined& operator=(const WorkerThreadsJoined&) = delete;
+
+ private:
+  tbb::task_scheduler_handle handle_;
+};
+
+}  // namespace
+
 int run_command(const Invocation& inv) {
+  WorkerThreadsJoined workers;  // first: its destructor runs after everything else here
   CommonOptions common;
   uint32_t threads = 0, batch_size = 0, max_in_flight = 0;
   std::string stats_json;
@@ -82,6 +102,7 @@ int run_command(const Invocation& inv) {
   reloader.stop();
   if (admin) admin->stop();
   runtime::RunSummary summary;
+  summary.main_entered_unix_ns = inv.main_entered_unix_ns;
   summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   summary.interrupted = signals.received() != 0;
 
