@@ -28,32 +28,16 @@ double number(const boost::json::value& v) { return v.is_number() ? v.to_number<
 }  // namespace
 
 int status_command(const Invocation& inv) {
-  std::string address, token_file;
+  AdminClientOptions api;
   bool json = false;
   po::options_description options("status options");
-  options.add_options()("help,h", "show this help")("admin", po::value(&address),
-                                                    "the pipeline's admin API, HOST:PORT (sluice run --admin)")(
-      "json", po::bool_switch(&json), "print the JSON as the API answers it")(
-      "token-file", po::value(&token_file), "bearer token file (default: $SLUICE_ADMIN_TOKEN)");
-  const char* usage = "usage: sluice status --admin HOST:PORT [--json]";
-  po::variables_map vm;
+  add_admin_client_options(options, api);
+  options.add_options()("json", po::bool_switch(&json), "print the JSON as the API answers it");
+  const std::string usage = "usage: sluice status --admin HOST:PORT [--json]";
+  if (auto rc = parse_arguments(inv, usage, options, {})) return *rc;
+  if (api.address.empty()) return usage_error("status needs --admin HOST:PORT", usage, options);
   try {
-    po::store(po::command_line_parser(inv.args).options(options).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "sluice: " << e.what() << "\n\n" << usage << "\n" << options;
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << usage << "\n" << options;
-    return kExitOk;
-  }
-  if (address.empty()) {
-    std::cerr << "sluice: status needs --admin HOST:PORT\n\n" << usage << "\n" << options;
-    return kExitUsage;
-  }
-  try {
-    admin::AdminClient client(admin::parse_admin_endpoint(address), admin::load_admin_token(token_file));
+    admin::AdminClient client(admin::parse_admin_endpoint(api.address), admin::load_admin_token(api.token_file));
     admin::AdminReply reply = client.get("/v1/pipeline");
     if (reply.status != 200) {
       std::cerr << "sluice: the admin API answered " << reply.status << ": " << reply.body;

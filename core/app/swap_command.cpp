@@ -12,36 +12,20 @@ namespace sluice::app {
 namespace po = boost::program_options;
 
 int swap_command(const Invocation& inv) {
-  std::string address, token_file, stage, version, plugin, config_json;
+  AdminClientOptions api;
+  std::string stage, version, plugin, config_json;
   int64_t timeout_ms = 0;
   po::options_description options("swap options");
-  options.add_options()("help,h", "show this help")("admin", po::value(&address),
-                                                    "the pipeline's admin API, HOST:PORT (sluice run --admin)")(
-      "plugin", po::value(&plugin), "swap to another plugin (default: the stage's own)")(
+  add_admin_client_options(options, api);
+  options.add_options()("plugin", po::value(&plugin), "swap to another plugin (default: the stage's own)")(
       "config", po::value(&config_json), "the new stage config as a JSON object (default: the current one)")(
-      "timeout", po::value(&timeout_ms), "milliseconds to wait for a serial stage's next batch (default 10000)")(
-      "token-file", po::value(&token_file), "bearer token file (default: $SLUICE_ADMIN_TOKEN)");
-  po::options_description all = options;
-  all.add_options()("stage", po::value(&stage))("version", po::value(&version));
-  po::positional_options_description positional;
-  positional.add("stage", 1).add("version", 1);
-  const char* usage = "usage: sluice swap --admin HOST:PORT STAGE VERSION [--plugin NAME] [--config JSON]";
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(inv.args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "sluice: " << e.what() << "\n\n" << usage << "\n" << options;
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << usage << "\n\nVERSION is a version (1.3.0) or a requirement (^1.2, ~1.2, >=1.2 <2).\n\n" << options;
-    return kExitOk;
-  }
-  if (address.empty() || stage.empty() || version.empty()) {
-    std::cerr << "sluice: swap needs --admin, STAGE and VERSION\n\n" << usage << "\n" << options;
-    return kExitUsage;
-  }
+      "timeout", po::value(&timeout_ms), "milliseconds to wait for a serial stage's next batch (default 10000)");
+  const std::string usage = "usage: sluice swap --admin HOST:PORT STAGE VERSION [--plugin NAME] [--config JSON]";
+  if (auto rc = parse_arguments(inv, usage, options, {{"stage", &stage}, {"version", &version}},
+                                "VERSION is a version (1.3.0) or a requirement (^1.2, ~1.2, >=1.2 <2)."))
+    return *rc;
+  if (api.address.empty() || stage.empty() || version.empty())
+    return usage_error("swap needs --admin, STAGE and VERSION", usage, options);
 
   boost::json::object body{{"version", version}};
   if (!plugin.empty()) body["plugin"] = plugin;
@@ -59,7 +43,7 @@ int swap_command(const Invocation& inv) {
   try {
     // The server answers once the swap took effect or failed: allow for its own timeout.
     std::chrono::milliseconds wait(timeout_ms > 0 ? timeout_ms + 30000 : 60000);
-    admin::AdminClient client(admin::parse_admin_endpoint(address), admin::load_admin_token(token_file), wait);
+    admin::AdminClient client(admin::parse_admin_endpoint(api.address), admin::load_admin_token(api.token_file), wait);
     admin::AdminReply reply =
         client.post("/v1/stages/" + admin::encode_path_segment(stage) + "/swap", boost::json::serialize(body));
     boost::system::error_code ec;

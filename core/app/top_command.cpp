@@ -105,35 +105,20 @@ std::string frame(const Sample& now, const Sample* previous) {
 }  // namespace
 
 int top_command(const Invocation& inv) {
-  std::string address, token_file;
+  AdminClientOptions api;
   bool once = false;
   double interval = 1.0;
   po::options_description options("top options");
-  options.add_options()("help,h", "show this help")("admin", po::value(&address),
-                                                    "the pipeline's admin API, HOST:PORT (sluice run --admin)")(
-      "once", po::bool_switch(&once), "print one screen (rates averaged since the start) and exit")(
-      "interval", po::value(&interval), "seconds between refreshes (default 1)")(
-      "token-file", po::value(&token_file), "bearer token file (default: $SLUICE_ADMIN_TOKEN)");
-  const char* usage = "usage: sluice top --admin HOST:PORT [--once]   (q or Ctrl-C quits)";
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(inv.args).options(options).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "sluice: " << e.what() << "\n\n" << usage << "\n" << options;
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << usage << "\n" << options;
-    return kExitOk;
-  }
-  if (address.empty() || interval <= 0) {
-    std::cerr << "sluice: top needs --admin HOST:PORT (and a positive --interval)\n\n" << usage << "\n" << options;
-    return kExitUsage;
-  }
+  add_admin_client_options(options, api);
+  options.add_options()("once", po::bool_switch(&once), "print one screen (rates averaged since the start) and exit")(
+      "interval", po::value(&interval), "seconds between refreshes (default 1)");
+  const std::string usage = "usage: sluice top --admin HOST:PORT [--once]   (q or Ctrl-C quits)";
+  if (auto rc = parse_arguments(inv, usage, options, {})) return *rc;
+  if (api.address.empty() || interval <= 0)
+    return usage_error("top needs --admin HOST:PORT (and a positive --interval)", usage, options);
 
   try {
-    admin::AdminClient client(admin::parse_admin_endpoint(address), admin::load_admin_token(token_file),
+    admin::AdminClient client(admin::parse_admin_endpoint(api.address), admin::load_admin_token(api.token_file),
                               std::chrono::seconds(10));
     auto fetch = [&] {
       admin::AdminReply reply = client.get("/v1/pipeline");

@@ -38,6 +38,24 @@ TEST_CASE("help and unknown commands use the documented exit codes", "[cli]") {
   CHECK(run_sluice({"run"}).exit_code == 1);
 }
 
+TEST_CASE("the admin API clients explain their usage and refuse missing arguments", "[cli][admin]") {
+  for (const char* command : {"swap", "tap", "status", "top"}) {
+    INFO(command);
+    auto help = run_sluice({command, "--help"});
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find(std::string("usage: sluice ") + command + " --admin HOST:PORT") != std::string::npos);
+    CHECK(help.out.find("--token-file") != std::string::npos);
+    auto bare = run_sluice({command});
+    CHECK(bare.exit_code == 1);
+    CHECK(bare.err.find(std::string("sluice: ") + command + " needs --admin") != std::string::npos);
+    CHECK(run_sluice({command, "--admin", "127.0.0.1:1", "--no-such-flag"}).exit_code == 1);
+  }
+  CHECK(run_sluice({"swap", "--help"}).out.find("VERSION is a version") != std::string::npos);
+  auto swap = run_sluice({"swap", "--admin", "127.0.0.1:1", "stamp"});
+  CHECK(swap.exit_code == 1);
+  CHECK(swap.err.find("swap needs --admin, STAGE and VERSION") != std::string::npos);
+}
+
 TEST_CASE("plugins lists every built-in plugin with version, kind, ABI and path", "[cli]") {
   auto r = run_sluice({"plugins"});
   REQUIRE(r.exit_code == 0);

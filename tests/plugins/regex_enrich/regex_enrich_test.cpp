@@ -72,6 +72,15 @@ std::string event_with_agent(std::string_view user_agent) {
   return json::serialize(o);
 }
 
+// Classifies field `ua` as kind "v" when it ends in v<digits>, the digits going to `n`.
+constexpr const char* kVersionRule = R"(
+classify:
+  - field: ua
+    rules: [{name: v, pattern: 'v(\d+)$'}]
+    target: kind
+    captures: [{group: 1, field: n, type: integer}]
+)";
+
 std::unique_ptr<sdk::Batch> run_lines(RegexEnrichStage& stage, const std::vector<std::string>& lines,
                                       uint64_t sequence = 0) {
   auto batch = st::make_json_batch(lines, sequence);
@@ -310,13 +319,7 @@ TEST_CASE("the same user agent many times in one batch gets the same results as 
 }
 
 TEST_CASE("user agents differing only in their last characters are told apart within a batch") {
-  auto t = st::make_stage<RegexEnrichStage>(R"(
-classify:
-  - field: ua
-    rules: [{name: v, pattern: 'v(\d+)$'}]
-    target: kind
-    captures: [{group: 1, field: n, type: integer}]
-)");
+  auto t = st::make_stage<RegexEnrichStage>(kVersionRule);
   std::vector<std::string> lines;
   for (int round = 0; round < 3; ++round)
     for (int i = 0; i < 300; ++i) lines.push_back(R"({"ua":"a long common prefix for every one of them v)" +
@@ -410,13 +413,7 @@ TEST_CASE("the one-pass URL pattern the README recommends gives the reference pa
 TEST_CASE("the memo kept across batches gives each batch its own right results, also after it fills up and restarts") {
   // 3000 distinct strings a batch, each twice (so the memo keeps memoizing), over 4 batches:
   // the memo (4096 entries at most) restarts during the second batch and again later.
-  auto t = st::make_stage<RegexEnrichStage>(R"(
-classify:
-  - field: ua
-    rules: [{name: v, pattern: 'v(\d+)$'}]
-    target: kind
-    captures: [{group: 1, field: n, type: integer}]
-)");
+  auto t = st::make_stage<RegexEnrichStage>(kVersionRule);
   for (int b = 0; b < 4; ++b) {
     std::vector<std::string> lines;
     for (int repeat = 0; repeat < 2; ++repeat)
