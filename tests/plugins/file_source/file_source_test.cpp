@@ -1,4 +1,5 @@
 #include "file_source.hpp"
+#include "temp_dir.hpp"
 
 #include <sluice/sdk/testing.hpp>
 
@@ -18,28 +19,9 @@ using sluice::plugins::file_source::FileSource;
 using sluice::sdk::Batch;
 using sluice::sdk::Fate;
 using sluice::sdk::testing::make_stage;
+using sluice::test_support::TempDir;
 
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("sluice_file_source_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string write(const std::string& name, const std::string& content) const {
-    const fs::path p = path_ / name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 struct Seen {
   std::string raw;

@@ -1,5 +1,6 @@
 #include "json_writer.hpp"
 #include "ndjson_sink.hpp"
+#include "temp_dir.hpp"
 
 #include <sluice/sdk/testing.hpp>
 
@@ -29,30 +30,10 @@ using sluice::sdk::testing::make_final_batch;
 using sluice::sdk::testing::make_json_batch;
 using sluice::sdk::testing::make_raw_batch;
 using sluice::sdk::testing::make_stage;
+using sluice::test_support::read_file;
+using sluice::test_support::TempDir;
 
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("sluice_ndjson_sink_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string as_json_string(std::string_view s) {
   std::string out;

@@ -14,7 +14,7 @@ namespace st = sluice::sdk::testing;
 using sluice::plugins::regex_enrich::RegexEnrichStage;
 using sluice::plugins::regex_enrich::test::kPipelinesDir;
 using sluice::plugins::regex_enrich::test::kReferenceConfig;
-using sluice::plugins::regex_enrich::test::TempDir;
+using sluice::test_support::TempDir;
 
 namespace {
 

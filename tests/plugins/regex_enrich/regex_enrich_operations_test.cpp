@@ -14,7 +14,7 @@ namespace json = boost::json;
 namespace sdk = sluice::sdk;
 namespace st = sluice::sdk::testing;
 using sluice::plugins::regex_enrich::RegexEnrichStage;
-using sluice::plugins::regex_enrich::test::TempDir;
+using sluice::test_support::TempDir;
 
 namespace {
 

@@ -1,5 +1,6 @@
 #include "sqlite_sink.hpp"
 #include "table_spec.hpp"
+#include "temp_dir.hpp"
 
 #include <sluice/sdk/testing.hpp>
 
@@ -20,24 +21,10 @@ using sluice::sdk::testing::make_final_batch;
 using sluice::sdk::testing::make_json_batch;
 using sluice::sdk::testing::make_raw_batch;
 using sluice::sdk::testing::make_stage;
+using sluice::test_support::TempDir;
 using Rows = std::vector<std::vector<std::string>>;
 
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("sluice_sqlite_sink_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
 
 // Every row of `sql` as text ("NULL" for NULL), read through a connection of its own.
 Rows query(const std::string& path, const std::string& sql) {
