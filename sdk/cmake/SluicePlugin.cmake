@@ -32,6 +32,7 @@ function(sluice_add_plugin NAME)
     string(REPLACE "." "_" target ${target})
   endif()
 
+  set(stage_lib "")
   if(ARG_ENTRY)
     set(stage_lib sluice_stage_${target})
     add_library(${stage_lib} OBJECT ${ARG_SOURCES})
@@ -52,6 +53,12 @@ function(sluice_add_plugin NAME)
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
     PREFIX "lib" OUTPUT_NAME ${NAME} SUFFIX ".so.${ARG_VERSION}"
     LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIR})
+  # A module no stage uses any more must really unload after a hot swap; GNU unique symbols
+  # (which GCC emits for some inline statics, Boost.System's categories for one) would pin it
+  # in memory for the life of the process.
+  foreach(t ${target} ${stage_lib})
+    target_compile_options(${t} PRIVATE $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)
+  endforeach()
   set_property(GLOBAL APPEND PROPERTY SLUICE_PLUGIN_TARGETS ${target})
   if(NOT ARG_NO_INSTALL)
     set(install_dir lib/sluice/plugins)

@@ -17,6 +17,16 @@ jobs="${SDK_TEST_JOBS:-2}"
 # Only the installed plugins and those named by --plugin-path: nothing from the environment.
 unset SLUICE_PLUGIN_PATH
 
+# A plugin must be able to unload after a hot swap: GNU unique symbols would pin it in memory.
+expect_unloadable() {
+  local lib
+  for lib in "$@"; do
+    if nm -D --defined-only "$lib" | grep -q ' u '; then
+      fail "$lib has GNU unique symbols, so it could never unload: $(nm -DC --defined-only "$lib" | grep ' u ' | head -n 3)"
+    fi
+  done
+}
+
 fail() {
   echo "FAIL: $*" >&2
   exit 1
@@ -54,6 +64,7 @@ install_prefix() {
     [[ -f "$f" ]] || fail "cmake --install did not install $f"
   done
   ls "$prefix"/lib/sluice/plugins/libjson_parse.so.* >/dev/null || fail "no built-in plugins in $prefix/lib/sluice/plugins"
+  expect_unloadable "$prefix"/lib/sluice/plugins/lib*.so.*
   "$sluice" --version
 
   # The package version is the SDK ABI version from abi.hpp; another major is not accepted.
@@ -99,6 +110,7 @@ pii_mask() {
   "$CMAKE_COMMAND" --install "$build" --prefix "$WORK_DIR/pii_mask_prefix" >/dev/null
   [[ -f "$WORK_DIR/pii_mask_prefix/lib/sluice/plugins/libpii_mask.so.1.0.0" ]] ||
     fail "the plugin was not installed to lib/sluice/plugins"
+  expect_unloadable "$WORK_DIR/pii_mask_prefix/lib/sluice/plugins/libpii_mask.so.1.0.0"
 }
 
 new_plugin() {
