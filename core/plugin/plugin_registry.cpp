@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include <dlfcn.h>
+#include <link.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -93,6 +94,32 @@ std::vector<std::string> PluginRegistry::candidate_names() const {
   return {names.begin(), names.end()};
 }
 
+namespace {
+
+// Keeps the libraries a plugin links to (libre2, libsqlite3, ...) loaded for the rest of the
+// process, while the plugin itself may still unload after a hot swap. Such libraries are not
+// written to be unloaded and loaded again: RE2, for one, allocates static objects once and
+// keeps them in its globals, so every unload would leak them (and unmapping them at exit is
+// what LeakSanitizer reports).
+void pin_dependencies(void* handle) {
+  link_map* map = nullptr;
+  if (handle == nullptr || dlinfo(handle, RTLD_DI_LINKMAP, &map) != 0 || map == nullptr || map->l_ld == nullptr)
+    return;
+  ElfW(Addr) strtab = 0;
+  for (const ElfW(Dyn)* d = map->l_ld; d->d_tag != DT_NULL; ++d)
+    if (d->d_tag == DT_STRTAB) strtab = d->d_un.d_ptr;
+  if (strtab == 0) return;
+  if (strtab < map->l_addr) strtab += map->l_addr;  // not relocated in place on every platform
+  for (const ElfW(Dyn)* d = map->l_ld; d->d_tag != DT_NULL; ++d) {
+    if (d->d_tag != DT_NEEDED) continue;
+    // Loaded already, with the plugin: this loads nothing, it only marks the library
+    // never to be unloaded. The reference it takes is never given back, on purpose.
+    (void)dlopen(reinterpret_cast<const char*>(strtab + d->d_un.d_val), RTLD_LAZY | RTLD_NOLOAD | RTLD_NODELETE);
+  }
+}
+
+}  // namespace
+
 PluginDescription read_plugin_in_process(const fs::path& file, boost::dll::shared_library& library) {
   PluginDescription d;
   d.file = file;
@@ -103,6 +130,7 @@ PluginDescription read_plugin_in_process(const fs::path& file, boost::dll::share
     d.problem = std::string("it cannot be loaded: ") + (why ? why : ec.message());
     return d;
   }
+  pin_dependencies(library.native());
   if (!library.has(sdk::kManifestSymbol)) {
     d.problem = std::string("it exports no '") + sdk::kManifestSymbol + "' (not a Sluice plugin, or built without SLUICE_PLUGIN)";
     return d;
