@@ -10,8 +10,8 @@
 namespace sluice::plugins::generate {
 namespace {
 
-// A paced next() returns after at most this long, even with few or no records, so that the
-// host can stop the pipeline promptly and records do not wait long for their batch.
+// A paced next() sleeps at most this long at a time, so that it notices a stop promptly; it
+// returns after max_batch_delay_ms, even with few or no records.
 constexpr auto kSleepStep = std::chrono::milliseconds(5);
 
 double rate_option(const sdk::ConfigNode& config, std::string_view key, double fallback) {

@@ -350,11 +350,31 @@ TEST_CASE("rate paces the output in wall-clock time", "[generate]") {
   CHECK(out.text == generate("count: 2000\nbatch_size: 500\n").text);
 }
 
+TEST_CASE("with a rate, a batch leaves after max_batch_delay_ms with the records due", "[generate]") {
+  // 1000 records/s and batches of 500: a batch that waited to be full would take half a second;
+  // with a 5 ms delay each holds about 5 records (it would be about 50 with 50 ms).
+  auto t = make_stage<Generate>("count: 100\nrate: 1000\nbatch_size: 500\nmax_batch_delay_ms: 5\n");
+  t.stage->start();
+  for (uint64_t seq = 0; seq < 3; ++seq) {
+    Batch batch(seq);
+    const auto t0 = std::chrono::steady_clock::now();
+    t.stage->next(batch);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    INFO("batch " << seq << " after " << ms << " ms with " << batch.size() << " records");
+    CHECK(ms < 200);
+    CHECK(batch.size() >= 1);
+    CHECK(batch.size() <= 40);
+  }
+  t.stage->stop();
+}
+
 TEST_CASE("config errors point at the option", "[generate]") {
   using sluice::sdk::ConfigError;
   CHECK_THROWS_AS(make_stage<Generate>("start_time: 'not a time'\n"), ConfigError);
   CHECK_THROWS_AS(make_stage<Generate>("start_time: '1969-12-31T23:59:59Z'\n"), ConfigError);
   CHECK_THROWS_AS(make_stage<Generate>("rate: -1\n"), ConfigError);
+  CHECK_THROWS_AS(make_stage<Generate>("max_batch_delay_ms: 0\n"), ConfigError);
+  CHECK_THROWS_AS(make_stage<Generate>("max_batch_delay_ms: 60001\n"), ConfigError);
   CHECK_THROWS_AS(make_stage<Generate>("count: -1\n"), ConfigError);
   CHECK_THROWS_AS(make_stage<Generate>("events_per_second: 0\n"), ConfigError);
   CHECK_THROWS_AS(make_stage<Generate>("malformed_rate: 1.5\n"), ConfigError);
