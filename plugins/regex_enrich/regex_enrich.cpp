@@ -35,6 +35,20 @@ bool write_outputs(json::object& record, const std::vector<FieldPath>& targets, 
   return true;
 }
 
+// Applies each memoized op (classify groups, extract entries) to `record` in order, each read
+// from its memo by the op's field string; stops at the first target that cannot be written.
+template <class Op>
+bool apply_memoized(json::object& record, const std::vector<Op>& ops,
+                    const std::vector<std::unique_ptr<ResultMemo<Op>>>& memos, Blocked& blocked) {
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    std::string_view text;
+    const Output* outputs =
+        ops[i].field().find_string(record, text) ? memos[i]->get(text) : ops[i].missing_outputs();
+    if (!write_outputs(record, ops[i].targets(), outputs, blocked)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void RegexEnrichStage::init(const sdk::InitContext& ctx) {
@@ -97,20 +111,8 @@ void RegexEnrichStage::process(sdk::Batch& batch) {
     // Top-level outputs are appended once each; room for them all costs one reallocation.
     record->reserve(record->size() + output_count_);
     Blocked blocked;
-    bool ok = true;
-
-    for (std::size_t g = 0; g < classify_.size() && ok; ++g) {
-      std::string_view text;
-      const Output* outputs = classify_[g].field().find_string(*record, text) ? classify_memo[g]->get(text)
-                                                                              : classify_[g].missing_outputs();
-      ok = write_outputs(*record, classify_[g].targets(), outputs, blocked);
-    }
-    for (std::size_t e = 0; e < extract_.size() && ok; ++e) {
-      std::string_view text;
-      const Output* outputs = extract_[e].field().find_string(*record, text) ? extract_memo[e]->get(text)
-                                                                             : extract_[e].missing_outputs();
-      ok = write_outputs(*record, extract_[e].targets(), outputs, blocked);
-    }
+    bool ok = apply_memoized(*record, classify_, classify_memo, blocked) &&
+              apply_memoized(*record, extract_, extract_memo, blocked);
     for (std::size_t l = 0; l < lookup_.size() && ok; ++l) {
       std::string_view text;
       if (!lookup_[l].field().find_string(*record, text)) text = {};
