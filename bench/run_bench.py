@@ -310,7 +310,7 @@ class Node:
         if self.node is None:
             self.problem = "node is not installed (scripts/setup.sh --bench)"
         elif not self.script.is_file():
-            self.problem = f"{self.script.relative_to(REPO)} is missing"
+            self.problem = f"{shown(self.script)} is missing"
         elif not (NODE_DIR / "node_modules").is_dir():
             self.problem = "bench/node/node_modules is missing (npm ci in bench/node)"
 
@@ -397,6 +397,12 @@ def write_rate_limited_pipeline() -> Path:
 # The measurements
 
 
+def shown(path: Path) -> str:
+    """path relative to the repository where it lies inside it (--data-dir, --results-dir and
+    --build-dir may point elsewhere), else absolute."""
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+
+
 def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
@@ -467,7 +473,7 @@ def measure_throughput(plan: Plan, sluice: Sluice, node: Node, data: Path, skip_
 
     result = {
         "records": plan.throughput_records,
-        "input": str(data.relative_to(REPO)),
+        "input": shown(data),
         "sluice": side(sluice_runs, plan.throughput_records),
         "node": side(node_runs, plan.throughput_records),
         "node_error": node_error if not node_runs else None,
@@ -541,7 +547,7 @@ def measure_latency(plan: Plan, sluice: Sluice, full_reports: list[dict]) -> dic
     half = latency_summary(reports)
     half["target_records_per_second"] = rate
     half["records"] = count
-    half["pipeline"] = str(pipeline.relative_to(REPO))
+    half["pipeline"] = shown(pipeline)
     return {"full_load": latency_summary(full_reports), "half_load": half}
 
 
@@ -591,7 +597,7 @@ def run_micro(build_dir: Path, samples: int) -> dict | None:
     if not binary.is_file():
         log(f"microbenchmarks: {binary} is missing, skipped")
         return None
-    log(f"microbenchmarks: {binary.relative_to(REPO)} ({samples} samples each)")
+    log(f"microbenchmarks: {shown(binary)} ({samples} samples each)")
     proc = run_process([str(binary), "-r", "xml", "--benchmark-samples", str(samples)])
     if proc.returncode != 0:
         log(f"  failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
@@ -613,7 +619,7 @@ def run_micro(build_dir: Path, samples: int) -> dict | None:
             "samples": int(b.get("samples")),
             "iterations": int(b.get("iterations")),
         })
-    return {"binary": str(binary.relative_to(REPO)), "samples": samples, "benchmarks": benchmarks, "failed": failed}
+    return {"binary": shown(binary), "samples": samples, "benchmarks": benchmarks, "failed": failed}
 
 
 # --------------------------------------------------------------------------------------------
@@ -632,7 +638,13 @@ def machine_info() -> dict:
         mem_kib = int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")))
     except (OSError, StopIteration):
         pass
-    return {"host": socket.gethostname(), "nproc": os.cpu_count(), "cpu_model": cpu,
+    # The CPUs this process may run on (taskset, cgroup cpusets), which is what Sluice's default
+    # thread count and the scaling runs use; the machine may have more.
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        usable = os.cpu_count()
+    return {"host": socket.gethostname(), "nproc": usable, "cpus_online": os.cpu_count(), "cpu_model": cpu,
             "mem_total_mib": mem_kib // 1024, "kernel": platform.release()}
 
 
@@ -645,7 +657,10 @@ def loadavg() -> list[float]:
 
 def git_info() -> dict:
     def git(*args):
-        r = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
+        try:
+            r = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
+        except OSError:  # no git (a copy of the tree on a bench machine)
+            return None
         return r.stdout.strip() if r.returncode == 0 else None
 
     status = git("status", "--porcelain", "--untracked-files=no")
@@ -674,8 +689,11 @@ def print_report(results: dict) -> None:
     ratio = t.get("sluice_over_node") or {}
     st = results["startup"]
     print()
-    print(f"Sluice benchmarks ({results['mode']}) on {results['machine']['host']}, "
-          f"{results['machine']['nproc']} cores ({results['machine']['cpu_model']}), {results['date']}")
+    m = results["machine"]
+    online = m.get("cpus_online")
+    of = f" of {online}" if online and online != m["nproc"] else ""
+    print(f"Sluice benchmarks ({results['mode']}) on {m['host']}, "
+          f"{m['nproc']}{of} cores ({m['cpu_model']}), {results['date']}")
     print(f"load average before/after: {results['loadavg_start']} / {results['loadavg_end']}")
     print()
     print(f"Node.js vs Sluice: pipelines/reference.yaml on {t['records']:,} records "
@@ -816,7 +834,7 @@ plot '{tmp / "latency.dat"}' using 2:xtic(1) lc rgb '#2471a3' title 'full load',
         if r.returncode != 0:
             log(f"gnuplot failed: {r.stderr.strip()}")
             return []
-        written = [str(scaling_png.relative_to(REPO)), str(latency_png.relative_to(REPO))]
+        written = [shown(scaling_png), shown(latency_png)]
     return written
 
 
@@ -886,7 +904,7 @@ def main() -> int:
         "software": {"node": node_version, "python": platform.python_version()},
         "runs": plan.runs,
         "data": {"generator": cache.generator, "generator_sha256": cache.generator_sha256, "seed": SEED,
-                 "files": {str(n): {"path": str(p.relative_to(REPO)) if p.is_relative_to(REPO) else str(p),
+                 "files": {str(n): {"path": shown(p),
                                     "bytes": p.stat().st_size} for n, p in files.items()}},
         "throughput": throughput,
         "scaling": scaling,
@@ -904,7 +922,7 @@ def main() -> int:
     out = results_dir / f"{name}.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
     print_report(results)
-    print(f"results: {out.relative_to(REPO) if out.is_relative_to(REPO) else out}")
+    print(f"results: {shown(out)}")
     for p in results["plots"]:
         print(f"plot:    {p}")
     print(f"({results['bench_seconds']:.0f} s)")
