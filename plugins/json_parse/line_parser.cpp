@@ -2,6 +2,8 @@
 
 // The parser's implementation; included in exactly one translation unit per handler type.
 #include <boost/json/basic_parser_impl.hpp>
+// And all of Boost.JSON's, so that the parser's calls into it can be inlined (see CMakeLists.txt).
+#include <boost/json/src.hpp>
 #include <cmath>
 
 namespace sluice::plugins::json_parse {
