@@ -68,6 +68,7 @@ class NodeCompiler {
       string_checks(node).max_length = count(v, keyword, pointer);
     } else if (keyword == "pattern") {
       string_checks(node).pattern = compile_pattern(v, pointer);
+      string_checks(node).shape = FixedShape::compile(std::string_view(v.get_string()));
     } else if (keyword == "minimum") {
       number_checks(node).minimum.emplace(number(v, keyword, pointer));
     } else if (keyword == "exclusiveMinimum") {

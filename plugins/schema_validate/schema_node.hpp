@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fixed_shape.hpp"
 #include "property_index.hpp"
 
 namespace sluice::plugins::schema_validate {
@@ -39,6 +40,7 @@ struct StringChecks {
   uint64_t min_length = 0;
   uint64_t max_length = kUnbounded;
   std::unique_ptr<RE2> pattern;  // null when absent; RE2 is safe to share between threads
+  std::optional<FixedShape> shape;  // the pattern, where it has a fixed shape: checked instead
 };
 
 // Keywords that apply to numbers only. Each limit holds an int64, uint64 or double exactly as

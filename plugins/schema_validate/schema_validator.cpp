@@ -45,10 +45,13 @@ bool check_string(const StringChecks& c, const json::string& s, ValidationFailur
   if (c.min_length > 0 && text.size() / 4 < c.min_length && count_code_points(text) < c.min_length)
     return f.fail("minLength");
   if (c.max_length < text.size() && count_code_points(text) > c.max_length) return f.fail("maxLength");
-  // An unanchored Match is what RE2::PartialMatch does, without its argument plumbing.
-  if (c.pattern &&
-      !c.pattern->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, nullptr, 0))
+  if (c.shape) {
+    if (!c.shape->matches(text)) return f.fail("pattern");
+  } else if (c.pattern && !c.pattern->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
+                                            RE2::UNANCHORED, nullptr, 0)) {
+    // An unanchored Match is what RE2::PartialMatch does, without its argument plumbing.
     return f.fail("pattern");
+  }
   return true;
 }
 
