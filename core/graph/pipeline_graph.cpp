@@ -140,6 +140,20 @@ void run_pipeline_graph(runtime::Pipeline& pipeline, runtime::RunState& state) {
     for (auto& slot_ptr : pipeline.transforms()) {
       runtime::StageSlot* slot = slot_ptr.get();
       bool serial = slot->concurrency() == 1;
+      if (serial && slot->current()->preparing) {
+        // The order-independent part of a serial stage's work, on any number of batches at
+        // once, before the sequencer that puts them back in order for process().
+        auto prepare = std::make_unique<flow::function_node<BatchPtr, BatchPtr>>(
+            g, static_cast<std::size_t>(pipeline.threads()), [slot, &order](const BatchPtr& in) {
+              BatchPtr batch = take_from_task(in);
+              BodyOrder body(order, nullptr, batch.get());
+              runtime::call_prepare(*slot, *batch);
+              return batch;
+            });
+        flow::make_edge(*previous, *prepare);
+        previous = prepare.get();
+        nodes.push_back(std::move(prepare));
+      }
       if (serial) add_sequencer();
       auto node = std::make_unique<flow::function_node<BatchPtr, BatchPtr>>(
           g, serial ? static_cast<std::size_t>(flow::serial) : static_cast<std::size_t>(slot->concurrency()),

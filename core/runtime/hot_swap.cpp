@@ -187,8 +187,10 @@ SwapResult Pipeline::try_swap(StageSlot& slot, const SwapRequest& request) {
   }
   if (is_sink)
     next->sink = dynamic_cast<sdk::Sink*>(next->stage.get());
-  else
+  else {
     next->transform = dynamic_cast<sdk::Transform*>(next->stage.get());
+    next->preparing = dynamic_cast<sdk::PreparingTransform*>(next->stage.get());
+  }
   if (!next->sink && !next->transform)
     return fail(SwapError::load_failed,
                 fmt::format("plugin {} ({}) declares kind {} but its stage does not implement it", label(d),

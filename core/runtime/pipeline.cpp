@@ -103,7 +103,10 @@ std::shared_ptr<StageInstance> Pipeline::instantiate(const config::StageSpec& s,
   instance->stage = instance->plugin->create();
   switch (kind) {
     case sdk::StageKind::source: instance->source = dynamic_cast<sdk::Source*>(instance->stage.get()); break;
-    case sdk::StageKind::transform: instance->transform = dynamic_cast<sdk::Transform*>(instance->stage.get()); break;
+    case sdk::StageKind::transform:
+      instance->transform = dynamic_cast<sdk::Transform*>(instance->stage.get());
+      instance->preparing = dynamic_cast<sdk::PreparingTransform*>(instance->stage.get());
+      break;
     case sdk::StageKind::sink: instance->sink = dynamic_cast<sdk::Sink*>(instance->stage.get()); break;
   }
   if (!instance->source && !instance->transform && !instance->sink)

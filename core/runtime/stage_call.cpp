@@ -91,6 +91,20 @@ void call_transform(StageSlot& slot, sdk::Batch& batch, RunState& state) noexcep
   if (slot.tap.active()) slot.tap.offer(batch, false);
 }
 
+void call_prepare(StageSlot& slot, const sdk::Batch& batch) noexcept {
+  std::shared_ptr<StageInstance> instance = slot.current();
+  if (instance->preparing == nullptr) return;
+  const Clock::time_point started = Clock::now();
+  try {
+    instance->preparing->prepare(batch);
+  } catch (...) {
+    // The stage's process() reads what prepare() did not: nothing is lost.
+  }
+  slot.counters.busy_ns.fetch_add(
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count()),
+      std::memory_order_relaxed);
+}
+
 bool call_source(StageSlot& slot, sdk::Batch& batch, RunState& state) noexcept {
   std::shared_ptr<StageInstance> instance = slot.current();
   const Clock::time_point started = Clock::now();

@@ -12,6 +12,12 @@ namespace sluice::runtime {
 // Runs one transform on a batch. Never throws.
 void call_transform(StageSlot& slot, sdk::Batch& batch, RunState& state) noexcept;
 
+// Lets a serial transform that prepares batches (sdk::PreparingTransform) read `batch` ahead
+// of its process(), concurrently with other batches; nothing for other transforms. Its time
+// counts as the stage's busy time; a throw is ignored (process() then does all the work).
+// Never throws.
+void call_prepare(StageSlot& slot, const sdk::Batch& batch) noexcept;
+
 // Fills a batch from the source; returns false when the input is exhausted. Never throws: a
 // source failure fails the run.
 bool call_source(StageSlot& slot, sdk::Batch& batch, RunState& state) noexcept;

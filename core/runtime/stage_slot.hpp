@@ -35,6 +35,7 @@ struct StageInstance {
   std::shared_ptr<sdk::Stage> stage;
   sdk::Source* source = nullptr;
   sdk::Transform* transform = nullptr;
+  sdk::PreparingTransform* preparing = nullptr;  // the transform, when it prepares batches
   sdk::Sink* sink = nullptr;
   config::StageSpec spec;
 

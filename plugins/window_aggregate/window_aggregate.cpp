@@ -9,28 +9,30 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
+#include <span>
 
 namespace sluice::plugins::window_aggregate {
 
 namespace json = boost::json;
 
+WindowAggregateStage::Readers::Readers(const AggregateSpec& spec) : time(spec.time_field) {
+  for (const GroupKeySpec& k : spec.group_by) keys.emplace_back(k.field);
+  for (const ValueFieldSpec& f : spec.value_fields) values.emplace_back(f.field);
+}
+
 void WindowAggregateStage::init(const sdk::InitContext& ctx) {
   spec_ = parse_aggregate_spec(ctx.config);
-  time_reader_ = std::make_unique<FieldReader>(spec_.time_field);
-  key_readers_.clear();
-  for (const GroupKeySpec& k : spec_.group_by) key_readers_.emplace_back(k.field);
-  value_readers_.clear();
+  readers_ = std::make_unique<Readers>(spec_);
   sketch_slots_.clear();
-  for (const ValueFieldSpec& f : spec_.value_fields) {
-    value_readers_.emplace_back(f.field);
-    sketch_slots_.push_back(f.sketch_slot);
-  }
+  for (const ValueFieldSpec& f : spec_.value_fields) sketch_slots_.push_back(f.sketch_slot);
   windows_ = std::make_unique<OpenWindows>(spec_);
   has_max_ts_ = false;
   max_ts_ = 0;
   late_bound_ = std::numeric_limits<int64_t>::min();
   last_start_ = 0;
   key_values_.assign(spec_.group_by.size(), nullptr);
+  values_.assign(spec_.value_fields.size(), 0.0);
 
   const std::string& t = spec_.time_field.text;
   missing_detail_ = t + " is missing";
@@ -40,12 +42,81 @@ void WindowAggregateStage::init(const sdk::InitContext& ctx) {
   out_of_range_detail_ = t + " is out of range (more than 2^62 ms from the epoch)";
 }
 
+// Runs concurrently with everything else: it reads spec_ (fixed after init) and its own
+// readers, and touches the stage only to hand its result over under prepared_mutex_.
+void WindowAggregateStage::prepare(const sdk::Batch& batch) {
+  std::unique_ptr<PreparedBatch> prepared;
+  {
+    std::lock_guard lock(prepared_mutex_);
+    if (!spare_.empty()) {
+      prepared = std::move(spare_.back());
+      spare_.pop_back();
+    }
+  }
+  if (!prepared) prepared = std::make_unique<PreparedBatch>();
+  prepared->clear();
+
+  Readers readers(spec_);
+  GroupKey key;
+  const std::vector<sdk::Record>& records = batch.records();
+  const std::size_t key_count = spec_.group_by.size();
+  const std::size_t value_count = spec_.value_fields.size();
+  prepared->entries.resize(records.size());
+  prepared->key_values.resize(records.size() * key_count);
+  prepared->values.resize(records.size() * value_count);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (!records[i].alive()) continue;
+    PreparedBatch::Entry& e = prepared->entries[i];
+    e.alive = true;
+    e.reading = read_record(readers, records[i], key, prepared->key_values.data() + i * key_count,
+                            prepared->values.data() + i * value_count, e.ts);
+    if (e.reading != Reading::ok) continue;
+    const std::string_view k = key.view();
+    e.key_offset = static_cast<uint32_t>(prepared->keys.size());
+    e.key_size = static_cast<uint32_t>(k.size());
+    e.hash = hash_key(k);
+    prepared->keys.append(k);
+  }
+
+  std::lock_guard lock(prepared_mutex_);
+  prepared_[batch.sequence()] = std::move(prepared);
+}
+
+std::unique_ptr<WindowAggregateStage::PreparedBatch> WindowAggregateStage::take_prepared(uint64_t sequence) {
+  std::lock_guard lock(prepared_mutex_);
+  auto it = prepared_.find(sequence);
+  if (it == prepared_.end()) return nullptr;
+  std::unique_ptr<PreparedBatch> prepared = std::move(it->second);
+  prepared_.erase(it);
+  return prepared;
+}
+
 void WindowAggregateStage::process(sdk::Batch& batch) {
   std::vector<sdk::Record>& records = batch.records();
   // Rows emitted below are appended to the batch; they are not input for this stage.
   const std::size_t input_count = records.size();
+  std::unique_ptr<PreparedBatch> prepared = take_prepared(batch.sequence());
+  if (prepared && prepared->entries.size() != input_count) prepared.reset();  // not this batch's reading
+  const std::size_t key_count = spec_.group_by.size();
+  const std::size_t value_count = spec_.value_fields.size();
   for (std::size_t i = 0; i < input_count; ++i) {
-    if (records[i].alive()) take_record(batch, records[i]);
+    sdk::Record& r = records[i];
+    if (!r.alive()) continue;
+    if (prepared && prepared->entries[i].alive) {
+      const PreparedBatch::Entry& e = prepared->entries[i];
+      take_reading(batch, r, e.reading, e.ts, std::string_view(prepared->keys).substr(e.key_offset, e.key_size),
+                   e.hash, prepared->key_values.data() + i * key_count, prepared->values.data() + i * value_count);
+      continue;
+    }
+    int64_t ts = 0;
+    const Reading reading = read_record(*readers_, r, key_, key_values_.data(), values_.data(), ts);
+    const std::string_view key = key_.view();
+    take_reading(batch, r, reading, ts, key, reading == Reading::ok ? hash_key(key) : 0, key_values_.data(),
+                 values_.data());
+  }
+  if (prepared) {
+    std::lock_guard lock(prepared_mutex_);
+    spare_.push_back(std::move(prepared));
   }
   auto emit = [&](const Window& w) { emit_window(batch, w); };
   if (batch.is_final())
@@ -54,20 +125,46 @@ void WindowAggregateStage::process(sdk::Batch& batch) {
     windows_->close_through(late_bound_, emit);
 }
 
-void WindowAggregateStage::take_record(sdk::Batch& batch, sdk::Record& record) {
-  const boost::json::object* object = record.value.if_object();
-  if (object == nullptr) {
-    batch.dead_letter(record, "missing_timestamp", not_an_object_detail_);
-    return;
-  }
+WindowAggregateStage::Reading WindowAggregateStage::read_record(Readers& readers, const sdk::Record& record,
+                                                                GroupKey& key, const json::value** key_values,
+                                                                double* values, int64_t& ts) const {
+  const json::object* object = record.value.if_object();
+  if (object == nullptr) return Reading::not_an_object;
   RecordFields fields(*object);
-  int64_t ts = 0;
-  switch (read_timestamp(time_reader_->find(fields), ts)) {
+  switch (read_timestamp(readers.time.find(fields), ts)) {
     case TimestampStatus::ok: break;
-    case TimestampStatus::missing: batch.dead_letter(record, "missing_timestamp", missing_detail_); return;
-    case TimestampStatus::not_a_number: batch.dead_letter(record, "missing_timestamp", not_a_number_detail_); return;
-    case TimestampStatus::not_integral: batch.dead_letter(record, "missing_timestamp", not_integral_detail_); return;
-    case TimestampStatus::out_of_range: batch.dead_letter(record, "missing_timestamp", out_of_range_detail_); return;
+    case TimestampStatus::missing: return Reading::missing;
+    case TimestampStatus::not_a_number: return Reading::not_a_number;
+    case TimestampStatus::not_integral: return Reading::not_integral;
+    case TimestampStatus::out_of_range: return Reading::out_of_range;
+  }
+  key.clear();
+  const std::size_t key_count = readers.keys.size();
+  for (std::size_t k = 0; k < key_count; ++k) {
+    key_values[k] = readers.keys[k].find(fields);
+    key.append(key_values[k]);
+  }
+  const std::size_t value_count = readers.values.size();
+  for (std::size_t f = 0; f < value_count; ++f) {
+    double v;
+    // Missing, non-numeric and non-finite values are skipped: a sum gains 0 from them.
+    values[f] = read_number(readers.values[f].find(fields), v) && std::isfinite(v)
+                    ? v
+                    : std::numeric_limits<double>::quiet_NaN();
+  }
+  return Reading::ok;
+}
+
+void WindowAggregateStage::take_reading(sdk::Batch& batch, sdk::Record& record, Reading reading, int64_t ts,
+                                        std::string_view key, uint64_t hash, const json::value* const* key_values,
+                                        const double* values) {
+  switch (reading) {
+    case Reading::ok: break;
+    case Reading::not_an_object: batch.dead_letter(record, "missing_timestamp", not_an_object_detail_); return;
+    case Reading::missing: batch.dead_letter(record, "missing_timestamp", missing_detail_); return;
+    case Reading::not_a_number: batch.dead_letter(record, "missing_timestamp", not_a_number_detail_); return;
+    case Reading::not_integral: batch.dead_letter(record, "missing_timestamp", not_integral_detail_); return;
+    case Reading::out_of_range: batch.dead_letter(record, "missing_timestamp", out_of_range_detail_); return;
   }
   // Most records fall in the window of the previous one: skip the division then. The
   // difference is taken modulo 2^64, which is exact for |ts| <= 2^62.
@@ -83,27 +180,17 @@ void WindowAggregateStage::take_record(sdk::Batch& batch, sdk::Record& record) {
   if (!has_max_ts_ || ts > max_ts_) set_max_ts(ts);
 
   Window& window = windows_->at(start);
-  key_.clear();
-  const std::size_t key_count = key_readers_.size();
-  FieldReader* const key_readers = key_readers_.data();
-  const boost::json::value** const key_values = key_values_.data();
-  for (std::size_t k = 0; k < key_count; ++k) {
-    key_values[k] = key_readers[k].find(fields);
-    key_.append(key_values[k]);
-  }
-  const std::string_view key = key_.view();
-  const uint32_t group = window.group_for(key, hash_key(key), key_values_);
+  const std::size_t key_count = spec_.group_by.size();
+  const uint32_t group = window.group_for(key, hash, std::span<const json::value* const>(key_values, key_count));
   ++window.records(group);
 
-  const std::size_t field_count = value_readers_.size();
-  FieldReader* const value_readers = value_readers_.data();
+  const std::size_t field_count = spec_.value_fields.size();
   const int* const sketch_slots = sketch_slots_.data();
   FieldStats* const stats = field_count > 0 ? &window.stats(group, 0) : nullptr;
   QuantileSketch* const sketches = spec_.sketch_count > 0 ? &window.sketch(group, 0) : nullptr;
   for (std::size_t f = 0; f < field_count; ++f) {
-    double v;
-    // Missing, non-numeric and non-finite values are skipped: a sum gains 0 from them.
-    if (!read_number(value_readers[f].find(fields), v) || !std::isfinite(v)) continue;
+    const double v = values[f];
+    if (std::isnan(v)) continue;
     stats[f].add(v);
     if (sketch_slots[f] >= 0) sketches[sketch_slots[f]].add(v);
   }

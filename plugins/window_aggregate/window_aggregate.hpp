@@ -12,8 +12,10 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace sluice::plugins::window_aggregate {
@@ -22,9 +24,15 @@ namespace sluice::plugins::window_aggregate {
 // Every alive record is absorbed into its (window, group) or dead-lettered (`late`,
 // `missing_timestamp`); a window's rows are emitted by the call in which it closes, or by
 // the final batch.
-class WindowAggregateStage final : public sdk::Transform {
+//
+// prepare() reads each record's timestamp, group key and metric values, concurrently for
+// several batches; process() then only decides lateness and adds the values to their groups,
+// which is all that depends on the order of the records. Without a prepare() (after a hot
+// swap, say) process() reads the records itself.
+class WindowAggregateStage final : public sdk::PreparingTransform {
  public:
   void init(const sdk::InitContext& ctx) override;
+  void prepare(const sdk::Batch& batch) override;
   void process(sdk::Batch& batch) override;
   // The open windows and max_ts; see window_snapshot.hpp for the format.
   std::string snapshot() override;
@@ -35,7 +43,46 @@ class WindowAggregateStage final : public sdk::Transform {
   const AggregateSpec& spec() const noexcept { return spec_; }
 
  private:
-  void take_record(sdk::Batch& batch, sdk::Record& record);
+  // Why a record has no usable timestamp, or ok.
+  enum class Reading : uint8_t { ok, not_an_object, missing, not_a_number, not_integral, out_of_range };
+
+  // The field readers of one thread (they remember where they found their fields last).
+  struct Readers {
+    explicit Readers(const AggregateSpec& spec);
+    FieldReader time;
+    std::vector<FieldReader> keys;
+    std::vector<FieldReader> values;
+  };
+
+  // What prepare() read from the records of one batch, one entry per record.
+  struct PreparedBatch {
+    struct Entry {
+      bool alive = false;  // alive when prepared; others have nothing read
+      Reading reading = Reading::ok;
+      int64_t ts = 0;
+      uint64_t hash = 0;
+      uint32_t key_offset = 0;
+      uint32_t key_size = 0;
+    };
+    std::vector<Entry> entries;
+    std::string keys;                                   // the group keys, back to back
+    std::vector<const boost::json::value*> key_values;  // group_by.size() per record
+    std::vector<double> values;                         // value_fields.size() per record; NaN: none
+    void clear() {
+      entries.clear();
+      keys.clear();
+      key_values.clear();
+      values.clear();
+    }
+  };
+
+  // Reads one record into `key` (cleared first), key_values and values (NaN where a value is
+  // missing, not a number or not finite); `ts` is set when the result is ok.
+  Reading read_record(Readers& readers, const sdk::Record& record, GroupKey& key,
+                      const boost::json::value** key_values, double* values, int64_t& ts) const;
+  // Applies what was read from `record`: lateness, max_ts, then its window and group.
+  void take_reading(sdk::Batch& batch, sdk::Record& record, Reading reading, int64_t ts, std::string_view key,
+                    uint64_t hash, const boost::json::value* const* key_values, const double* values);
   void reject_late(sdk::Batch& batch, sdk::Record& record, int64_t window_start);
   void emit_window(sdk::Batch& batch, const Window& window) const;
   void set_max_ts(int64_t ts) noexcept {
@@ -43,12 +90,12 @@ class WindowAggregateStage final : public sdk::Transform {
     max_ts_ = ts;
     late_bound_ = ts - spec_.window_ms - spec_.allowed_lateness_ms;
   }
+  // The batch's prepared readings, if prepare() finished on it; removed from the pool.
+  std::unique_ptr<PreparedBatch> take_prepared(uint64_t sequence);
 
   AggregateSpec spec_;
-  std::unique_ptr<FieldReader> time_reader_;
-  std::vector<FieldReader> key_readers_;
-  std::vector<FieldReader> value_readers_;
-  std::vector<int> sketch_slots_;  // per value field: its sketch slot or -1
+  std::unique_ptr<Readers> readers_;  // process()'s own, for batches nobody prepared
+  std::vector<int> sketch_slots_;     // per value field: its sketch slot or -1
   std::unique_ptr<OpenWindows> windows_;
 
   bool has_max_ts_ = false;
@@ -58,9 +105,16 @@ class WindowAggregateStage final : public sdk::Transform {
 
   int64_t last_start_ = 0;  // a window start (0 or that of a recent record): a cache
 
-  // Reused for every record, so building a group key allocates nothing once warm.
+  // Reused for every record that process() reads itself, so that reading allocates nothing
+  // once warm.
   GroupKey key_;
   std::vector<const boost::json::value*> key_values_;
+  std::vector<double> values_;
+
+  // Batches prepare() has read and process() has not taken yet, and spent ones for reuse.
+  std::mutex prepared_mutex_;
+  std::unordered_map<uint64_t, std::unique_ptr<PreparedBatch>> prepared_;
+  std::vector<std::unique_ptr<PreparedBatch>> spare_;
 
   // Dead-letter details for records without a usable timestamp, built at init.
   std::string missing_detail_;

@@ -139,7 +139,9 @@ new_plugin() {
 
   echo "== sluice plugins --plugin-path $dir/build/plugins"
   "$sluice" plugins --plugin-path "$dir/build/plugins" | tee "$WORK_DIR/$name.plugins.txt"
-  grep -Eq "^$name +0\.1\.0 +$kind +1\.0 +$dir/build/plugins/lib$name\.so\.0\.1\.0\$" "$WORK_DIR/$name.plugins.txt" ||
+  # Built against the installed SDK, the plugin carries the host's SDK ABI version.
+  abi=$("$sluice" --version | sed -n 's/.*SDK ABI \([0-9]*\)\.\([0-9]*\)).*/\1\\.\2/p')
+  grep -Eq "^$name +0\.1\.0 +$kind +$abi +$dir/build/plugins/lib$name\.so\.0\.1\.0\$" "$WORK_DIR/$name.plugins.txt" ||
     fail "sluice plugins does not list $name"
 
   echo "== run its pipeline.yaml"

@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
@@ -82,13 +83,18 @@ class Feeder {
   Feeder(WindowAggregateStage& stage, StreamOutput& out) : stage_(&stage), out_(&out) {}
 
   void feed(const std::vector<std::string>& lines, std::size_t batch_size) {
+    for (auto& batch : make_batches(lines, batch_size)) run_batch(*batch);
+  }
+  // The next batches of the stream, numbered on from the last, without running them.
+  std::vector<std::unique_ptr<Batch>> make_batches(const std::vector<std::string>& lines, std::size_t batch_size) {
+    std::vector<std::unique_ptr<Batch>> batches;
     for (std::size_t i = 0; i < lines.size(); i += batch_size) {
       std::vector<std::string> part(lines.begin() + static_cast<std::ptrdiff_t>(i),
                                     lines.begin() + static_cast<std::ptrdiff_t>(std::min(lines.size(), i + batch_size)));
-      auto batch = make_json_batch(part, sequence_++, next_line_);
+      batches.push_back(make_json_batch(part, sequence_++, next_line_));
       next_line_ += part.size();
-      run_batch(*batch);
     }
+    return batches;
   }
   void finish() {
     auto batch = make_final_batch(sequence_++);
@@ -96,7 +102,7 @@ class Feeder {
   }
   void set_stage(WindowAggregateStage& stage) { stage_ = &stage; }
 
- private:
+  // Runs the stage on `batch` (its process(): prepare() is the caller's) and collects the output.
   void run_batch(Batch& batch) {
     const std::size_t inputs = batch.size();
     run(*stage_, batch, "aggregate");
@@ -114,6 +120,7 @@ class Feeder {
     }
   }
 
+ private:
   WindowAggregateStage* stage_;
   StreamOutput* out_;
   uint64_t sequence_ = 0;

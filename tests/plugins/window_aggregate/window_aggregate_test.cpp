@@ -1,6 +1,8 @@
 // window_aggregate: the windowing, lateness, grouping and metric rules, record by record.
 #include "stream_harness.hpp"
 
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 using namespace window_aggregate_test;
@@ -297,4 +299,58 @@ TEST_CASE("output does not depend on how records are split into batches", "[wind
   uint64_t counted = 0;
   for (const std::string& text : big.rows) counted += json::parse(text).at("count").as_int64();
   CHECK(counted == big.absorbed);
+}
+
+TEST_CASE("prepared batches give the output of unprepared ones, whoever prepared them and when",
+          "[window_aggregate][prepare]") {
+  const std::vector<std::string> lines = synthetic_stream(20000, 3);
+  const StreamOutput plain = run_stream(kReferenceConfig, lines, 97);
+  REQUIRE(plain.dead.size() > 50);  // late records and records without a timestamp among them
+
+  auto t = make_stage<WindowAggregateStage>(kReferenceConfig);
+  auto other = make_stage<WindowAggregateStage>(kReferenceConfig);  // as if swapped out before process()
+  StreamOutput out;
+  Feeder feeder(*t.stage, out);
+  std::vector<std::unique_ptr<Batch>> batches = feeder.make_batches(lines, 97);
+  // Two threads prepare two thirds of the batches, backwards, while a third is prepared only by
+  // the other instance, so that process() reads those itself.
+  std::vector<const Batch*> mine;
+  std::vector<const Batch*> theirs;
+  for (std::size_t i = 0; i < batches.size(); ++i) (i % 3 == 2 ? theirs : mine).push_back(batches[i].get());
+  auto prepare_every_other = [&](std::size_t parity) {
+    for (std::size_t k = mine.size(); k-- > 0;)
+      if (k % 2 == parity) t.stage->prepare(*mine[k]);
+  };
+  std::thread even(prepare_every_other, 0);
+  std::thread odd(prepare_every_other, 1);
+  for (const Batch* b : theirs) other.stage->prepare(*b);
+  even.join();
+  odd.join();
+
+  for (auto& batch : batches) feeder.run_batch(*batch);
+  feeder.finish();
+  CHECK(out.rows == plain.rows);
+  CHECK(out.dead == plain.dead);
+  CHECK(out.absorbed == plain.absorbed);
+}
+
+TEST_CASE("a batch prepared while the previous one is processed comes out the same", "[window_aggregate][prepare]") {
+  // prepare() of batch n+1 overlaps process() of batch n, as in the pipeline.
+  const std::vector<std::string> lines = synthetic_stream(5000, 5);
+  const StreamOutput plain = run_stream(kReferenceConfig, lines, 64);
+  auto t = make_stage<WindowAggregateStage>(kReferenceConfig);
+  StreamOutput out;
+  Feeder feeder(*t.stage, out);
+  std::vector<std::unique_ptr<Batch>> batches = feeder.make_batches(lines, 64);
+  t.stage->prepare(*batches[0]);
+  for (std::size_t i = 0; i < batches.size(); ++i) {
+    std::thread ahead([&] {
+      if (i + 1 < batches.size()) t.stage->prepare(*batches[i + 1]);
+    });
+    feeder.run_batch(*batches[i]);
+    ahead.join();
+  }
+  feeder.finish();
+  CHECK(out.rows == plain.rows);
+  CHECK(out.dead == plain.dead);
 }

@@ -1,4 +1,4 @@
-// The three stage interfaces a plugin implements: Source, Transform and Sink.
+// The stage interfaces a plugin implements: Source, Transform (or PreparingTransform) and Sink.
 #pragma once
 
 #include <sluice/sdk/batch.hpp>
@@ -88,6 +88,24 @@ class Source : public Stage {
 class Transform : public Stage {
  public:
   virtual void process(Batch& batch) = 0;
+};
+
+// A serial transform that does part of each batch's work concurrently (SDK ABI 1.1). The host
+// calls prepare() on several batches at once, from several threads and in any order, and then
+// process() on each of them one at a time in source order, as for any serial transform, so
+// that the order-independent part of the work (reading fields, building keys) leaves the
+// serial path. Declare it with Threading::serial.
+//
+// prepare() only reads the batch. What it computes stays with the stage until process() takes
+// it (keyed by batch.sequence(), say). It may run concurrently with every other call of the
+// stage, process(), snapshot() and restore() included, so it may only read the configuration
+// and touch its own results, under a lock. process() must give the same result whether
+// prepare() ran on the batch or not: after a hot swap, the new version gets batches that the
+// old one prepared. A throw from prepare() is ignored (process() then does all the work), so
+// prepare() must keep nothing from a batch it did not finish.
+class PreparingTransform : public Transform {
+ public:
+  virtual void prepare(const Batch& batch) = 0;
 };
 
 // Writes records out. Called serially and in source order. write() sees every batch; it
