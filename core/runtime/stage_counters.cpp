@@ -10,8 +10,10 @@ int bucket_of(uint64_t micros) noexcept {
   if (micros < 1) micros = 1;
   int exponent = 63 - std::countl_zero(micros);  // floor(log2)
   // Sub-bucket from the bits below the leading one.
-  int sub = exponent >= 3 ? static_cast<int>((micros >> (exponent - 3)) & 7)
-                          : static_cast<int>((micros << (3 - exponent)) & 7);
+  constexpr int bits = LatencyHistogram::kSubBucketBits;
+  constexpr uint64_t mask = LatencyHistogram::kSubBuckets - 1;
+  int sub = exponent >= bits ? static_cast<int>((micros >> (exponent - bits)) & mask)
+                             : static_cast<int>((micros << (bits - exponent)) & mask);
   int index = exponent * LatencyHistogram::kSubBuckets + sub;
   return index < LatencyHistogram::kBuckets ? index : LatencyHistogram::kBuckets - 1;
 }

@@ -11,7 +11,10 @@ namespace sluice::runtime {
 // resolution) from 1 us to about 2^40 us. Recording is wait-free; any thread may record.
 class LatencyHistogram {
  public:
-  static constexpr int kSubBuckets = 8;
+  // 32 buckets per power of two: a quantile, reported as its bucket's upper bound, is at most
+  // 1/32 (3.1%) above the true value (with 8, a p99 of 4.7 ms read as 5.12 ms).
+  static constexpr int kSubBucketBits = 5;
+  static constexpr int kSubBuckets = 1 << kSubBucketBits;
   static constexpr int kBuckets = 41 * kSubBuckets;
 
   void record(uint64_t micros) noexcept;
