@@ -7,8 +7,8 @@
 
 namespace sluice::runtime {
 
-// A latency histogram over microseconds with 8 log-spaced buckets per power of two (about 9%
-// resolution) from 1 us to about 2^40 us. Recording is wait-free; any thread may record.
+// A latency histogram over microseconds with 32 buckets per power of two (linear within each,
+// at most 3.1% wide) from 1 us to about 2^40 us. Recording is wait-free; any thread may record.
 class LatencyHistogram {
  public:
   // 32 buckets per power of two: a quantile, reported as its bucket's upper bound, is at most
