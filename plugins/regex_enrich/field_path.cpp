@@ -1,8 +1,5 @@
 #include "field_path.hpp"
 
-// All of Boost.JSON, so that assign()'s calls into it can be inlined (see CMakeLists.txt).
-#include <boost/json/src.hpp>
-
 #include <algorithm>
 
 namespace sluice::plugins::regex_enrich {
