@@ -7,6 +7,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -31,8 +32,6 @@ void WindowAggregateStage::init(const sdk::InitContext& ctx) {
   max_ts_ = 0;
   late_bound_ = std::numeric_limits<int64_t>::min();
   last_start_ = 0;
-  key_values_.assign(spec_.group_by.size(), nullptr);
-  values_.assign(spec_.value_fields.size(), 0.0);
 
   const std::string& t = spec_.time_field.text;
   missing_detail_ = t + " is missing";
@@ -45,78 +44,47 @@ void WindowAggregateStage::init(const sdk::InitContext& ctx) {
 // Runs concurrently with everything else: it reads spec_ (fixed after init) and its own
 // readers, and touches the stage only to hand its result over under prepared_mutex_.
 void WindowAggregateStage::prepare(const sdk::Batch& batch) {
-  std::unique_ptr<PreparedBatch> prepared;
-  {
-    std::lock_guard lock(prepared_mutex_);
-    if (!spare_.empty()) {
-      prepared = std::move(spare_.back());
-      spare_.pop_back();
-    }
-  }
-  if (!prepared) prepared = std::make_unique<PreparedBatch>();
-  prepared->clear();
-
+  std::unique_ptr<BatchReading> read = spare_reading();
   Readers readers(spec_);
-  GroupKey key;
-  const std::vector<sdk::Record>& records = batch.records();
-  const std::size_t key_count = spec_.group_by.size();
-  const std::size_t value_count = spec_.value_fields.size();
-  prepared->entries.resize(records.size());
-  prepared->key_values.resize(records.size() * key_count);
-  prepared->values.resize(records.size() * value_count);
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    if (!records[i].alive()) continue;
-    PreparedBatch::Entry& e = prepared->entries[i];
-    e.alive = true;
-    e.reading = read_record(readers, records[i], key, prepared->key_values.data() + i * key_count,
-                            prepared->values.data() + i * value_count, e.ts);
-    if (e.reading != Reading::ok) continue;
-    const std::string_view k = key.view();
-    e.key_offset = static_cast<uint32_t>(prepared->keys.size());
-    e.key_size = static_cast<uint32_t>(k.size());
-    e.hash = hash_key(k);
-    prepared->keys.append(k);
-  }
-
+  read_batch(readers, batch, *read);
   std::lock_guard lock(prepared_mutex_);
-  prepared_[batch.sequence()] = std::move(prepared);
+  prepared_[batch.sequence()] = std::move(read);
 }
 
-std::unique_ptr<WindowAggregateStage::PreparedBatch> WindowAggregateStage::take_prepared(uint64_t sequence) {
+std::unique_ptr<WindowAggregateStage::BatchReading> WindowAggregateStage::spare_reading() {
+  std::lock_guard lock(prepared_mutex_);
+  if (spare_.empty()) return std::make_unique<BatchReading>();
+  std::unique_ptr<BatchReading> read = std::move(spare_.back());
+  spare_.pop_back();
+  return read;
+}
+
+std::unique_ptr<WindowAggregateStage::BatchReading> WindowAggregateStage::take_prepared(uint64_t sequence) {
   std::lock_guard lock(prepared_mutex_);
   auto it = prepared_.find(sequence);
   if (it == prepared_.end()) return nullptr;
-  std::unique_ptr<PreparedBatch> prepared = std::move(it->second);
+  std::unique_ptr<BatchReading> read = std::move(it->second);
   prepared_.erase(it);
-  return prepared;
+  return read;
 }
 
 void WindowAggregateStage::process(sdk::Batch& batch) {
   std::vector<sdk::Record>& records = batch.records();
   // Rows emitted below are appended to the batch; they are not input for this stage.
   const std::size_t input_count = records.size();
-  std::unique_ptr<PreparedBatch> prepared = take_prepared(batch.sequence());
-  if (prepared && prepared->entries.size() != input_count) prepared.reset();  // not this batch's reading
-  const std::size_t key_count = spec_.group_by.size();
-  const std::size_t value_count = spec_.value_fields.size();
-  for (std::size_t i = 0; i < input_count; ++i) {
-    sdk::Record& r = records[i];
-    if (!r.alive()) continue;
-    if (prepared && prepared->entries[i].alive) {
-      const PreparedBatch::Entry& e = prepared->entries[i];
-      take_reading(batch, r, e.reading, e.ts, std::string_view(prepared->keys).substr(e.key_offset, e.key_size),
-                   e.hash, prepared->key_values.data() + i * key_count, prepared->values.data() + i * value_count);
-      continue;
-    }
-    int64_t ts = 0;
-    const Reading reading = read_record(*readers_, r, key_, key_values_.data(), values_.data(), ts);
-    const std::string_view key = key_.view();
-    take_reading(batch, r, reading, ts, key, reading == Reading::ok ? hash_key(key) : 0, key_values_.data(),
-                 values_.data());
+  const auto alive = static_cast<std::size_t>(
+      std::count_if(records.begin(), records.end(), [](const sdk::Record& r) { return r.alive(); }));
+  std::unique_ptr<BatchReading> read = take_prepared(batch.sequence());
+  // Fates only go from alive to final, so the same counts mean the same alive records.
+  if (!read || read->entries.size() != input_count || read->alive != alive) {
+    if (!read) read = spare_reading();
+    read_batch(*readers_, batch, *read);
   }
-  if (prepared) {
+  for (std::size_t i = 0; i < input_count; ++i)
+    if (records[i].alive()) take_reading(batch, records[i], *read, i);
+  {
     std::lock_guard lock(prepared_mutex_);
-    spare_.push_back(std::move(prepared));
+    spare_.push_back(std::move(read));
   }
   auto emit = [&](const Window& w) { emit_window(batch, w); };
   if (batch.is_final())
@@ -125,40 +93,59 @@ void WindowAggregateStage::process(sdk::Batch& batch) {
     windows_->close_through(late_bound_, emit);
 }
 
-WindowAggregateStage::Reading WindowAggregateStage::read_record(Readers& readers, const sdk::Record& record,
-                                                                GroupKey& key, const json::value** key_values,
-                                                                double* values, int64_t& ts) const {
-  const json::object* object = record.value.if_object();
-  if (object == nullptr) return Reading::not_an_object;
-  RecordFields fields(*object);
-  switch (read_timestamp(readers.time.find(fields), ts)) {
-    case TimestampStatus::ok: break;
-    case TimestampStatus::missing: return Reading::missing;
-    case TimestampStatus::not_a_number: return Reading::not_a_number;
-    case TimestampStatus::not_integral: return Reading::not_integral;
-    case TimestampStatus::out_of_range: return Reading::out_of_range;
+void WindowAggregateStage::read_batch(Readers& readers, const sdk::Batch& batch, BatchReading& out) const {
+  const std::vector<sdk::Record>& records = batch.records();
+  const std::size_t key_count = spec_.group_by.size();
+  const std::size_t value_count = spec_.value_fields.size();
+  out.entries.assign(records.size(), BatchReading::Entry{});
+  out.alive = 0;
+  out.keys.clear();
+  out.key_values.assign(records.size() * key_count, nullptr);
+  out.values.assign(records.size() * value_count, 0.0);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (!records[i].alive()) continue;
+    BatchReading::Entry& e = out.entries[i];
+    e.alive = true;
+    ++out.alive;
+    const json::object* object = records[i].value.if_object();
+    if (object == nullptr) {
+      e.reading = Reading::not_an_object;
+      continue;
+    }
+    RecordFields fields(*object);
+    switch (read_timestamp(readers.time.find(fields), e.ts)) {
+      case TimestampStatus::ok: break;
+      case TimestampStatus::missing: e.reading = Reading::missing; continue;
+      case TimestampStatus::not_a_number: e.reading = Reading::not_a_number; continue;
+      case TimestampStatus::not_integral: e.reading = Reading::not_integral; continue;
+      case TimestampStatus::out_of_range: e.reading = Reading::out_of_range; continue;
+    }
+    const json::value** key_values = out.key_values.data() + i * key_count;
+    out.key.clear();
+    for (std::size_t k = 0; k < key_count; ++k) {
+      key_values[k] = readers.keys[k].find(fields);
+      out.key.append(key_values[k]);
+    }
+    const std::string_view key = out.key.view();
+    e.key_offset = static_cast<uint32_t>(out.keys.size());
+    e.key_size = static_cast<uint32_t>(key.size());
+    e.hash = hash_key(key);
+    out.keys.append(key);
+    double* values = out.values.data() + i * value_count;
+    for (std::size_t f = 0; f < value_count; ++f) {
+      double v;
+      // Missing, non-numeric and non-finite values are skipped: a sum gains 0 from them.
+      values[f] = read_number(readers.values[f].find(fields), v) && std::isfinite(v)
+                      ? v
+                      : std::numeric_limits<double>::quiet_NaN();
+    }
   }
-  key.clear();
-  const std::size_t key_count = readers.keys.size();
-  for (std::size_t k = 0; k < key_count; ++k) {
-    key_values[k] = readers.keys[k].find(fields);
-    key.append(key_values[k]);
-  }
-  const std::size_t value_count = readers.values.size();
-  for (std::size_t f = 0; f < value_count; ++f) {
-    double v;
-    // Missing, non-numeric and non-finite values are skipped: a sum gains 0 from them.
-    values[f] = read_number(readers.values[f].find(fields), v) && std::isfinite(v)
-                    ? v
-                    : std::numeric_limits<double>::quiet_NaN();
-  }
-  return Reading::ok;
 }
 
-void WindowAggregateStage::take_reading(sdk::Batch& batch, sdk::Record& record, Reading reading, int64_t ts,
-                                        std::string_view key, uint64_t hash, const json::value* const* key_values,
-                                        const double* values) {
-  switch (reading) {
+void WindowAggregateStage::take_reading(sdk::Batch& batch, sdk::Record& record, const BatchReading& read,
+                                        std::size_t i) {
+  const BatchReading::Entry& e = read.entries[i];
+  switch (e.reading) {
     case Reading::ok: break;
     case Reading::not_an_object: batch.dead_letter(record, "missing_timestamp", not_an_object_detail_); return;
     case Reading::missing: batch.dead_letter(record, "missing_timestamp", missing_detail_); return;
@@ -166,6 +153,7 @@ void WindowAggregateStage::take_reading(sdk::Batch& batch, sdk::Record& record, 
     case Reading::not_integral: batch.dead_letter(record, "missing_timestamp", not_integral_detail_); return;
     case Reading::out_of_range: batch.dead_letter(record, "missing_timestamp", out_of_range_detail_); return;
   }
+  const int64_t ts = e.ts;
   // Most records fall in the window of the previous one: skip the division then. The
   // difference is taken modulo 2^64, which is exact for |ts| <= 2^62.
   if (static_cast<uint64_t>(ts) - static_cast<uint64_t>(last_start_) >= static_cast<uint64_t>(spec_.window_ms))
@@ -181,10 +169,13 @@ void WindowAggregateStage::take_reading(sdk::Batch& batch, sdk::Record& record, 
 
   Window& window = windows_->at(start);
   const std::size_t key_count = spec_.group_by.size();
-  const uint32_t group = window.group_for(key, hash, std::span<const json::value* const>(key_values, key_count));
+  const std::string_view key = std::string_view(read.keys).substr(e.key_offset, e.key_size);
+  const uint32_t group =
+      window.group_for(key, e.hash, std::span<const json::value* const>(read.key_values.data() + i * key_count, key_count));
   ++window.records(group);
 
   const std::size_t field_count = spec_.value_fields.size();
+  const double* const values = read.values.data() + i * field_count;
   const int* const sketch_slots = sketch_slots_.data();
   FieldStats* const stats = field_count > 0 ? &window.stats(group, 0) : nullptr;
   QuantileSketch* const sketches = spec_.sketch_count > 0 ? &window.sketch(group, 0) : nullptr;

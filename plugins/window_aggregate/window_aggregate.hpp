@@ -54,10 +54,11 @@ class WindowAggregateStage final : public sdk::PreparingTransform {
     std::vector<FieldReader> values;
   };
 
-  // What prepare() read from the records of one batch, one entry per record.
-  struct PreparedBatch {
+  // What was read from the records of one batch, one entry per record: by prepare(), or by
+  // process() itself for a batch nobody prepared.
+  struct BatchReading {
     struct Entry {
-      bool alive = false;  // alive when prepared; others have nothing read
+      bool alive = false;  // alive when read; others have nothing read
       Reading reading = Reading::ok;
       int64_t ts = 0;
       uint64_t hash = 0;
@@ -65,24 +66,19 @@ class WindowAggregateStage final : public sdk::PreparingTransform {
       uint32_t key_size = 0;
     };
     std::vector<Entry> entries;
+    std::size_t alive = 0;                              // entries with alive set
     std::string keys;                                   // the group keys, back to back
     std::vector<const boost::json::value*> key_values;  // group_by.size() per record
     std::vector<double> values;                         // value_fields.size() per record; NaN: none
-    void clear() {
-      entries.clear();
-      keys.clear();
-      key_values.clear();
-      values.clear();
-    }
+    GroupKey key;                                       // scratch, kept for its buffer
   };
 
-  // Reads one record into `key` (cleared first), key_values and values (NaN where a value is
-  // missing, not a number or not finite); `ts` is set when the result is ok.
-  Reading read_record(Readers& readers, const sdk::Record& record, GroupKey& key,
-                      const boost::json::value** key_values, double* values, int64_t& ts) const;
-  // Applies what was read from `record`: lateness, max_ts, then its window and group.
-  void take_reading(sdk::Batch& batch, sdk::Record& record, Reading reading, int64_t ts, std::string_view key,
-                    uint64_t hash, const boost::json::value* const* key_values, const double* values);
+  // Reads every alive record of `batch` into `out`: timestamp, group key (with its hash and
+  // the values it was made of) and metric values (NaN where missing, not a number or not
+  // finite). Touches nothing but `readers` and `out`.
+  void read_batch(Readers& readers, const sdk::Batch& batch, BatchReading& out) const;
+  // Applies what was read from record i: lateness, max_ts, then its window and group.
+  void take_reading(sdk::Batch& batch, sdk::Record& record, const BatchReading& read, std::size_t i);
   void reject_late(sdk::Batch& batch, sdk::Record& record, int64_t window_start);
   void emit_window(sdk::Batch& batch, const Window& window) const;
   void set_max_ts(int64_t ts) noexcept {
@@ -90,8 +86,10 @@ class WindowAggregateStage final : public sdk::PreparingTransform {
     max_ts_ = ts;
     late_bound_ = ts - spec_.window_ms - spec_.allowed_lateness_ms;
   }
-  // The batch's prepared readings, if prepare() finished on it; removed from the pool.
-  std::unique_ptr<PreparedBatch> take_prepared(uint64_t sequence);
+  // The batch's reading, if prepare() finished on it (removed from the map); else nullptr.
+  std::unique_ptr<BatchReading> take_prepared(uint64_t sequence);
+  // A spent reading to reuse (its buffers are warm), or a new one.
+  std::unique_ptr<BatchReading> spare_reading();
 
   AggregateSpec spec_;
   std::unique_ptr<Readers> readers_;  // process()'s own, for batches nobody prepared
@@ -105,16 +103,10 @@ class WindowAggregateStage final : public sdk::PreparingTransform {
 
   int64_t last_start_ = 0;  // a window start (0 or that of a recent record): a cache
 
-  // Reused for every record that process() reads itself, so that reading allocates nothing
-  // once warm.
-  GroupKey key_;
-  std::vector<const boost::json::value*> key_values_;
-  std::vector<double> values_;
-
   // Batches prepare() has read and process() has not taken yet, and spent ones for reuse.
   std::mutex prepared_mutex_;
-  std::unordered_map<uint64_t, std::unique_ptr<PreparedBatch>> prepared_;
-  std::vector<std::unique_ptr<PreparedBatch>> spare_;
+  std::unordered_map<uint64_t, std::unique_ptr<BatchReading>> prepared_;
+  std::vector<std::unique_ptr<BatchReading>> spare_;
 
   // Dead-letter details for records without a usable timestamp, built at init.
   std::string missing_detail_;
