@@ -12,6 +12,9 @@ constexpr std::string_view kOperators = ".^$|?*+()[]{}\\/-";
 constexpr std::size_t kMaxRepeat = 256;
 
 void add(Set& set, unsigned char c) { set[c >> 6] |= uint64_t{1} << (c & 63); }
+void add_range(Set& set, unsigned char lo, unsigned char hi) {
+  for (unsigned c = lo; c <= hi; ++c) add(set, static_cast<unsigned char>(c));
+}
 
 bool plain_ascii(char c) { return c > 0x20 && c < 0x7f; }
 
@@ -50,7 +53,7 @@ std::optional<FixedShape> FixedShape::compile(std::string_view pattern) {
       if (p + 1 >= pattern.size()) return std::nullopt;
       const char e = pattern[p + 1];
       if (e == 'd') {
-        for (unsigned char d = '0'; d <= '9'; ++d) add(set, d);
+        add_range(set, '0', '9');
       } else if (kOperators.find(e) != std::string_view::npos) {
         add(set, static_cast<unsigned char>(e));
       } else {
@@ -64,7 +67,7 @@ std::optional<FixedShape> FixedShape::compile(std::string_view pattern) {
       while (p < pattern.size() && pattern[p] != ']') {
         unsigned char lo = 0;
         if (pattern[p] == '\\' && p + 1 < pattern.size() && pattern[p + 1] == 'd') {
-          for (unsigned char d = '0'; d <= '9'; ++d) add(set, d);
+          add_range(set, '0', '9');
           p += 2;
           empty = false;
           continue;
@@ -75,7 +78,7 @@ std::optional<FixedShape> FixedShape::compile(std::string_view pattern) {
           ++p;
           if (!class_char(pattern, p, hi) || hi < lo) return std::nullopt;
         }
-        for (unsigned v = lo; v <= hi; ++v) add(set, static_cast<unsigned char>(v));
+        add_range(set, lo, hi);
         empty = false;
       }
       if (p >= pattern.size() || empty) return std::nullopt;
