@@ -1,6 +1,8 @@
 // The unit of work: a batch of records that share one arena and travel the pipeline together.
 #pragma once
 
+#include "sluice/sdk/batch_arena.hpp"
+
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
@@ -66,10 +68,12 @@ class Batch {
   // initial_arena_bytes sizes the arena's first block; it grows in further blocks as needed,
   // taken from `upstream` (the host passes a resource that recycles blocks between batches,
   // so that their pages stay mapped; the default allocates with new/delete). upstream must
-  // outlive the batch.
+  // outlive the batch. Values are built on a BatchArena that lives in those blocks.
   explicit Batch(uint64_t sequence, std::size_t initial_arena_bytes = 64 * 1024,
                  boost::json::storage_ptr upstream = {})
-      : sequence_(sequence), arena_(initial_arena_bytes, std::move(upstream)), storage_(&arena_) {}
+      : sequence_(sequence),
+        arena_(initial_arena_bytes, std::move(upstream)),
+        storage_(BatchArena::create_in(arena_)) {}
   Batch(const Batch&) = delete;
   Batch& operator=(const Batch&) = delete;
   ~Batch() { records_.clear(); }  // values go before the arena they live in
