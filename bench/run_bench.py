@@ -648,6 +648,20 @@ def machine_info() -> dict:
             "mem_total_mib": mem_kib // 1024, "kernel": platform.release()}
 
 
+def build_info(build_dir: Path) -> dict:
+    """How the measured Sluice was built, from its CMake cache: build type, profile-guided or not."""
+    cache = {}
+    try:
+        for line in (build_dir / "CMakeCache.txt").read_text().splitlines():
+            key, sep, value = line.partition("=")
+            if sep and ":" in key and not key.startswith(("#", "//")):
+                cache[key.split(":", 1)[0]] = value
+    except OSError:
+        pass
+    return {"dir": shown(build_dir), "type": cache.get("CMAKE_BUILD_TYPE", ""),
+            "pgo": cache.get("SLUICE_PGO", "") == "use", "sanitize": cache.get("SLUICE_SANITIZE", "")}
+
+
 def loadavg() -> list[float]:
     try:
         return [float(x) for x in open("/proc/loadavg").read().split()[:3]]
@@ -694,6 +708,10 @@ def print_report(results: dict) -> None:
     of = f" of {online}" if online and online != m["nproc"] else ""
     print(f"Sluice benchmarks ({results['mode']}) on {m['host']}, "
           f"{m['nproc']}{of} cores ({m['cpu_model']}), {results['date']}")
+    b = results.get("build")
+    if b:
+        kind = (b["type"] or "unknown type") + (" with profile-guided optimization" if b["pgo"] else "")
+        print(f"build: {kind} ({b['dir']})")
     print(f"load average before/after: {results['loadavg_start']} / {results['loadavg_end']}")
     print()
     print(f"Node.js vs Sluice: pipelines/reference.yaml on {t['records']:,} records "
@@ -901,6 +919,7 @@ def main() -> int:
         "loadavg_start": load_start,
         "loadavg_end": loadavg(),
         "git": git_info(),
+        "build": build_info(build_dir),
         "software": {"node": node_version, "python": platform.python_version()},
         "runs": plan.runs,
         "data": {"generator": cache.generator, "generator_sha256": cache.generator_sha256, "seed": SEED,

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Configures and builds Sluice (Release) into build/, or build-<sanitizer>/ with --sanitize.
+# Configures and builds Sluice (Release) into build/, or build-<sanitizer>/ with --sanitize, or
+# build-pgo/ with --pgo (profile-guided: what the benchmarks measure).
 #   scripts/build.sh [--sanitize address|thread] [cmake target...]
+#   scripts/build.sh --pgo [cmake target...]    (default targets: sluice all_plugins)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sanitize=""
+pgo=0
 if [[ "${1:-}" == "--sanitize" ]]; then
   sanitize="$2"
   shift 2
+elif [[ "${1:-}" == "--pgo" ]]; then
+  pgo=1
+  shift
 fi
 build_dir="build${sanitize:+-$sanitize}"
 build_type=Release
@@ -23,6 +29,47 @@ fi
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-include_file_mtime,include_file_ctime}"
 
 jobs="$(nproc)"
+
+if ((pgo)); then
+  # Three steps in build-pgo/: an instrumented build; a training run of the project's own
+  # workloads, which exercises every built-in plugin; the build optimized with its counts.
+  build_dir=build-pgo
+  targets=("$@")
+  ((${#targets[@]} > 0)) || targets=(sluice all_plugins)
+  configure() {
+    cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_TESTS=OFF -DSLUICE_PGO="$1" >/dev/null
+  }
+  # Up to date when the last optimized build was of the same sources, training and targets.
+  stamp="$(
+    {
+      find CMakeLists.txt bench/CMakeLists.txt bench/micro core sdk plugins pipelines scripts/build.sh -type f -print0 | sort -z |
+        xargs -0 sha256sum
+      echo "${targets[*]}"
+    } | sha256sum | cut -d' ' -f1
+  )"
+  if [[ -f "$build_dir/pgo.stamp" && "$(cat "$build_dir/pgo.stamp")" == "$stamp" ]]; then
+    echo "build: $build_dir is up to date" >&2
+    exit 0
+  fi
+  rm -f "$build_dir/pgo.stamp"
+  configure generate
+  cmake --build "$build_dir" -j "$jobs" --target sluice all_plugins "${targets[@]}"
+  find "$build_dir" -name '*.gcda' -delete  # counts from this training only
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+  bin="$build_dir/bin/sluice"
+  echo "build: training on 200,000 generated events" >&2
+  COUNT=200000 SEED=11 OUTPUT="$work/events.ndjson" "$bin" run pipelines/generate.yaml -q
+  for threads in 1 2; do
+    INPUT="$work/events.ndjson" METRICS_DB="$work/metrics-$threads.db" DEAD_LETTER="$work/dead-$threads.ndjson" \
+      "$bin" run pipelines/reference.yaml -t "$threads" -q
+  done
+  configure use
+  cmake --build "$build_dir" -j "$jobs" --target "${targets[@]}"
+  echo "$stamp" >"$build_dir/pgo.stamp"
+  exit 0
+fi
+
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" -DSLUICE_SANITIZE="$sanitize" "${extra[@]}" >/dev/null
 if (($# > 0)); then
   cmake --build "$build_dir" -j "$jobs" --target "$@"

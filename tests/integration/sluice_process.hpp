@@ -26,7 +26,7 @@ struct ProcessOptions {
   std::function<void(const std::string& err_so_far, int pid)> on_stderr;
 };
 
-// Path of the built binary.
+// Path of the built binary, or $SLUICE_TEST_BINARY where that is set.
 std::filesystem::path sluice_binary();
 
 ProcessResult run_sluice(const std::vector<std::string>& args, const ProcessOptions& options = {});
