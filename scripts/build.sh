@@ -39,16 +39,15 @@ if ((pgo)); then
   configure() {
     cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_TESTS=OFF -DSLUICE_PGO="$1" >/dev/null
   }
-  # Up to date when the last optimized build was of the same sources, training and targets.
+  # When the last optimized build was of the same sources and training, its counts still hold:
+  # only targets not built yet are built, with them.
   stamp="$(
-    {
-      find CMakeLists.txt bench/CMakeLists.txt bench/micro core sdk plugins pipelines scripts/build.sh -type f -print0 | sort -z |
-        xargs -0 sha256sum
-      echo "${targets[*]}"
-    } | sha256sum | cut -d' ' -f1
+    find CMakeLists.txt bench/CMakeLists.txt bench/micro core sdk plugins pipelines scripts/build.sh -type f -print0 |
+      sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
   )"
   if [[ -f "$build_dir/pgo.stamp" && "$(cat "$build_dir/pgo.stamp")" == "$stamp" ]]; then
-    echo "build: $build_dir is up to date" >&2
+    echo "build: $build_dir is up to date with its sources" >&2
+    cmake --build "$build_dir" -j "$jobs" --target "${targets[@]}"
     exit 0
   fi
   rm -f "$build_dir/pgo.stamp"
