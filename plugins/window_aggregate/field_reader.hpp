@@ -1,10 +1,11 @@
-// Finds a configured field in records, fast: records of one stream usually keep their keys
-// in the same order, so each step remembers the position where it found its key last time
-// and checks that position and its neighbours (a compare each) before searching the object.
+// Finds a configured field in records, fast: each step remembers where it found its key in the
+// previous record and looks there first (common::find_member).
 #pragma once
 
 #include "aggregate_spec.hpp"
-#include "short_bytes.hpp"
+
+#include <sluice/plugins/common/member_lookup.hpp>
+#include <sluice/plugins/common/short_bytes.hpp>
 
 #include <boost/json/value.hpp>
 
@@ -15,14 +16,12 @@
 
 namespace sluice::plugins::window_aggregate {
 
-// The entries of one record's top-level object, read once and shared by all field lookups
-// of that record. Views the object; lives no longer than it.
+// One record's top-level object, shared by all field lookups of that record. Views the
+// object; lives no longer than it.
 struct RecordFields {
-  explicit RecordFields(const boost::json::object& o) noexcept : object(&o), entries(o.begin()), size(o.size()) {}
+  explicit RecordFields(const boost::json::object& o) noexcept : object(&o) {}
 
   const boost::json::object* object;
-  const boost::json::key_value_pair* entries;
-  std::size_t size;
 };
 
 // Not thread-safe: find() updates the remembered positions (the stage is serial).
@@ -34,7 +33,7 @@ class FieldReader {
 
   // The field's value in the record, or nullptr when it is absent. Views the record.
   [[gnu::always_inline]] const boost::json::value* find(const RecordFields& fields) noexcept {
-    const boost::json::value* v = first_.find_entry(fields.object, fields.entries, fields.size);
+    const boost::json::value* v = first_.find_entry(*fields.object);
     if (rest_.empty() || v == nullptr) return v;
     for (Step& step : rest_) {
       v = step.find(*v);
@@ -45,36 +44,18 @@ class FieldReader {
 
  private:
   struct Step {
-    BytePattern key;
+    common::BytePattern key;
     std::size_t hint = 0;  // where key was found last time
     bool is_index = false;
     std::size_t index = 0;
 
-    [[gnu::always_inline]] bool is_key(const boost::json::key_value_pair& kv) const noexcept {
-      const boost::json::string_view k = kv.key();
-      return key.matches(k.data(), k.size());
-    }
-
-    [[gnu::always_inline]] const boost::json::value* find_entry(const boost::json::object* o,
-                                                                const boost::json::key_value_pair* kvs,
-                                                                std::size_t size) noexcept {
-      // An optional field before this one shifts it by one: try the neighbours too.
-      if (hint < size && is_key(kvs[hint])) return &kvs[hint].value();
-      if (hint + 1 < size && is_key(kvs[hint + 1])) return &kvs[++hint].value();
-      if (hint - 1 < size && is_key(kvs[hint - 1])) return &kvs[--hint].value();
-      return search(o);
-    }
-
-    // The slow path: a full lookup, which also moves the hint.
-    [[gnu::noinline]] const boost::json::value* search(const boost::json::object* o) noexcept {
-      auto it = o->find(key.text());
-      if (it == o->end()) return nullptr;
-      hint = static_cast<std::size_t>(it - o->begin());
-      return &it->value();
+    [[gnu::always_inline]] const boost::json::value* find_entry(const boost::json::object& o) noexcept {
+      const boost::json::key_value_pair* kv = common::find_member(o, key, hint);
+      return kv != nullptr ? &kv->value() : nullptr;
     }
 
     const boost::json::value* find(const boost::json::value& v) noexcept {
-      if (const boost::json::object* o = v.if_object()) return find_entry(o, o->begin(), o->size());
+      if (const boost::json::object* o = v.if_object()) return find_entry(*o);
       if (is_index) {
         if (const boost::json::array* a = v.if_array()) return index < a->size() ? &(*a)[index] : nullptr;
       }
@@ -83,7 +64,7 @@ class FieldReader {
   };
 
   static Step make_step(const std::string& token, bool pointer) {
-    Step step{BytePattern(token)};
+    Step step{common::BytePattern(token)};
     // A JSON Pointer token of digits (no leading zero) also indexes arrays.
     if (pointer && !token.empty() && (token == "0" || token[0] != '0')) {
       auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(), step.index);

@@ -3,7 +3,7 @@
 // 3 and 3.0 are one group; a missing field and null are one group).
 #pragma once
 
-#include "short_bytes.hpp"
+#include <sluice/plugins/common/short_bytes.hpp>
 
 #include <boost/json/value.hpp>
 
@@ -15,6 +15,8 @@
 #include <string_view>
 
 namespace sluice::plugins::window_aggregate {
+
+using common::copy_bytes;
 
 namespace key_tag {
 inline constexpr char kNull = 'n';  // missing field or null

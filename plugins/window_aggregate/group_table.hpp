@@ -2,7 +2,7 @@
 // into one string owned by the table, so a lookup allocates nothing.
 #pragma once
 
-#include "short_bytes.hpp"
+#include <sluice/plugins/common/short_bytes.hpp>
 
 #include <cstdint>
 #include <cstring>
@@ -11,6 +11,8 @@
 #include <vector>
 
 namespace sluice::plugins::window_aggregate {
+
+using common::bytes_equal;
 
 // A fast 64-bit hash of short byte strings (8 bytes per multiply); not cryptographic.
 inline uint64_t hash_key(std::string_view key) noexcept {

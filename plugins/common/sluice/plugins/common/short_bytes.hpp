@@ -9,7 +9,7 @@
 #include <string>
 #include <utility>
 
-namespace sluice::plugins::window_aggregate {
+namespace sluice::plugins::common {
 
 // True when the n bytes at a and b are equal.
 inline bool bytes_equal(const char* a, const char* b, std::size_t n) noexcept {
@@ -101,4 +101,4 @@ inline void copy_bytes(char* dst, const char* src, std::size_t n) noexcept {
   }
 }
 
-}  // namespace sluice::plugins::window_aggregate
+}  // namespace sluice::plugins::common
