@@ -14,42 +14,42 @@ FieldPath FieldPath::parse(const sdk::ConfigNode& node) {
       node.fail("field path '" + path.text_ + "' has an empty key",
                 "keys are separated by single dots: 'user.country'");
     path.segments_.push_back(path.text_.substr(start, end - start));
+    path.keys_.emplace_back(path.segments_.back());
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
   return path;
 }
 
-boost::json::object* FieldPath::find_parent(boost::json::value& root) const noexcept {
+boost::json::object* FieldPath::find_parent(boost::json::value& root, KeyHints hints) const noexcept {
   boost::json::object* object = root.if_object();
-  for (std::size_t i = 0; object && i + 1 < segments_.size(); ++i) {
-    boost::json::value* child = find_value(*object, segments_[i]);
-    object = child ? child->if_object() : nullptr;
-  }
+  for (std::size_t i = 0; object && i + 1 < keys_.size(); ++i) object = child_object(*object, i, hints);
   return object;
 }
 
-boost::json::object* FieldPath::make_parent(boost::json::value& root) const {
+boost::json::object* FieldPath::make_parent(boost::json::value& root, KeyHints hints) const {
   boost::json::object* object = root.if_object();
-  for (std::size_t i = 0; object && i + 1 < segments_.size(); ++i) {
-    boost::json::value* child = find_value(*object, segments_[i]);
-    if (!child) child = &object->emplace(segments_[i], boost::json::object(object->storage())).first->value();
+  for (std::size_t i = 0; object && i + 1 < keys_.size(); ++i) {
+    boost::json::key_value_pair* member = common::find_member(*object, keys_[i], hints[first_slot_ + i]);
+    boost::json::value* child = member ? &member->value()
+                                       : &object->emplace(segments_[i], boost::json::object(object->storage())).first->value();
     object = child->if_object();
   }
   return object;
 }
 
-boost::json::value* FieldPath::find(boost::json::value& root) const noexcept {
-  boost::json::object* parent = find_parent(root);
-  return parent ? find_value(*parent, key()) : nullptr;
+boost::json::value* FieldPath::find(boost::json::value& root, KeyHints hints) const noexcept {
+  boost::json::object* parent = find_parent(root, hints);
+  boost::json::key_value_pair* member = parent ? find_in(*parent, hints) : nullptr;
+  return member ? &member->value() : nullptr;
 }
 
-bool FieldPath::parent_writable(boost::json::value& root) const noexcept {
+bool FieldPath::parent_writable(boost::json::value& root, KeyHints hints) const noexcept {
   boost::json::object* object = root.if_object();
-  for (std::size_t i = 0; object && i + 1 < segments_.size(); ++i) {
-    boost::json::value* child = find_value(*object, segments_[i]);
-    if (!child) return true;  // missing parents are created
-    object = child->if_object();
+  for (std::size_t i = 0; object && i + 1 < keys_.size(); ++i) {
+    boost::json::key_value_pair* member = common::find_member(*object, keys_[i], hints[first_slot_ + i]);
+    if (!member) return true;  // missing parents are created
+    object = member->value().if_object();
   }
   return object != nullptr;
 }

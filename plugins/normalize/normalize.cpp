@@ -28,15 +28,20 @@ void prefetch_entries(const sdk::Record& r) noexcept {
 
 }  // namespace
 
-void NormalizeStage::init(const sdk::InitContext& ctx) { operations_ = compile_operations(ctx.config); }
+void NormalizeStage::init(const sdk::InitContext& ctx) {
+  operations_ = compile_operations(ctx.config);
+  hint_slots_ = 0;
+  for (Operation& op : operations_) hint_slots_ = op.to.number_keys(op.field.number_keys(hint_slots_));
+}
 
 void NormalizeStage::process(sdk::Batch& batch) {
   std::vector<sdk::Record>& records = batch.records();
+  std::vector<std::size_t> hints(hint_slots_);  // this call's own: batches run concurrently
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (i + kPrefetchDistance < records.size()) prefetch_entries(records[i + kPrefetchDistance]);
     sdk::Record& r = records[i];
     if (!r.alive() || !r.value.is_object()) continue;
-    for (const Operation& op : operations_) apply(op, r.value);
+    for (const Operation& op : operations_) apply(op, r.value, hints.data());
   }
 }
 

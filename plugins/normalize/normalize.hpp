@@ -2,6 +2,8 @@
 #pragma once
 
 #include <sluice/sdk.hpp>
+
+#include <cstddef>
 #include <vector>
 
 #include "operation.hpp"
@@ -21,6 +23,7 @@ class NormalizeStage final : public sdk::Transform {
 
  private:
   std::vector<Operation> operations_;
+  std::size_t hint_slots_ = 0;  // keys in all the operations' paths (FieldPath::number_keys)
 };
 
 }  // namespace sluice::plugins::normalize

@@ -31,7 +31,8 @@ struct Operation {
 
 // Applies `op` to one record. Where the field is absent, or has a type the operation does not
 // handle, or a parent on the way is not an object, the record is left as it is. Values it
-// creates use the record's storage (the batch arena). Throws only std::bad_alloc.
-void apply(const Operation& op, boost::json::value& record);
+// creates use the record's storage (the batch arena). `hints` holds a slot for every key of the
+// operation's paths (see FieldPath::number_keys). Throws only std::bad_alloc.
+void apply(const Operation& op, boost::json::value& record, KeyHints hints);
 
 }  // namespace sluice::plugins::normalize

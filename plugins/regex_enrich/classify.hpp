@@ -55,6 +55,8 @@ class ClassifyGroup {
   void add(ClassifyOp op);
 
   const FieldPath& field() const noexcept { return field_; }
+  // Numbers the keys of the field it reads for hints (FieldPath::number_keys).
+  std::size_t number_keys(std::size_t next) noexcept { return field_.number_keys(next); }
   // The number of outputs per evaluation, and where each one goes.
   std::size_t width() const noexcept { return targets_.size(); }
   const std::vector<FieldPath>& targets() const noexcept { return targets_; }

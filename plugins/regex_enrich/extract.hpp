@@ -22,6 +22,8 @@ class ExtractOp {
   static ExtractOp parse(const sdk::ConfigNode& node);
 
   const FieldPath& field() const noexcept { return field_; }
+  // Numbers the keys of the field it reads for hints (FieldPath::number_keys).
+  std::size_t number_keys(std::size_t next) noexcept { return field_.number_keys(next); }
   // The number of outputs per evaluation, and where each one goes (in capture order).
   std::size_t width() const noexcept { return targets_.size(); }
   const std::vector<FieldPath>& targets() const noexcept { return targets_; }

@@ -1,19 +1,27 @@
 // A dotted path to a field of a record ("user.country"), split once at init.
 #pragma once
 
+#include <sluice/plugins/common/member_lookup.hpp>
+#include <sluice/plugins/common/short_bytes.hpp>
 #include <sluice/sdk/config.hpp>
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace sluice::plugins::regex_enrich {
 
-// Immutable after parse(); safe to use from several threads at once. Every '.' separates two
-// segments, so a key that itself contains a '.' cannot be addressed.
+// Where each key of the stage's read paths was found in the previous record: one slot per key
+// (FieldPath::number_keys), owned by the one process() call using them. Hints only make
+// lookups faster (common::find_member); any values give the same results.
+using KeyHints = std::size_t*;
+
+// Immutable after parse() and number_keys(); safe to use from several threads at once. Every
+// '.' separates two segments, so a key that itself contains a '.' cannot be addressed.
 class FieldPath {
  public:
   // Reads a non-empty string without empty segments; ConfigError at `node` otherwise.
@@ -23,11 +31,17 @@ class FieldPath {
   const std::vector<std::string>& segments() const noexcept { return segments_; }
   bool top_level() const noexcept { return segments_.size() == 1; }
 
+  // Gives this path's keys the hint slots from `next` on; returns the first slot after them.
+  std::size_t number_keys(std::size_t next) noexcept {
+    first_slot_ = next;
+    return next + keys_.size();
+  }
+
   // The value at this path, or nullptr where a segment is missing or a parent is not an object.
-  const boost::json::value* find(const boost::json::object& root) const noexcept;
+  const boost::json::value* find(const boost::json::object& root, KeyHints hints) const noexcept;
   // The string at this path, or nullptr where it is missing or not a string. The view points
   // into `root` and is invalidated by the next change to the object that holds it.
-  bool find_string(const boost::json::object& root, std::string_view& out) const noexcept;
+  bool find_string(const boost::json::object& root, std::string_view& out, KeyHints hints) const noexcept;
   // Sets the value at this path to a copy of `v` (on root's storage), creating missing parent
   // objects. Returns false, changing nothing more, where a parent exists and is not an object;
   // `blocked` then names that parent (a view into this path).
@@ -38,6 +52,8 @@ class FieldPath {
  private:
   std::string text_;
   std::vector<std::string> segments_;
+  std::vector<common::BytePattern> keys_;  // segments_, prepared for matching
+  std::size_t first_slot_ = 0;
 };
 
 }  // namespace sluice::plugins::regex_enrich

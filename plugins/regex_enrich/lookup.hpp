@@ -26,6 +26,8 @@ class LookupOp {
   LookupOp& operator=(const LookupOp&) = delete;
 
   const FieldPath& field() const noexcept { return field_; }
+  // Numbers the keys of the field it reads for hints (FieldPath::number_keys).
+  std::size_t number_keys(std::size_t next) noexcept { return field_.number_keys(next); }
   // Where each output goes, in `columns` order.
   const std::vector<FieldPath>& targets() const noexcept { return targets_; }
   // The targets().size() outputs for the field's string `text`, or for a missing or non-string

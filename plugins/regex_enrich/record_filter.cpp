@@ -56,8 +56,8 @@ FilterCondition FilterCondition::parse(const sdk::ConfigNode& node) {
   return c;
 }
 
-bool FilterCondition::holds(const json::object& record) const noexcept {
-  const json::value* v = field_.find(record);
+bool FilterCondition::holds(const json::object& record, KeyHints hints) const noexcept {
+  const json::value* v = field_.find(record, hints);
   if (v == nullptr) return false;
   if (regex_) {
     if (!v->is_string()) return false;

@@ -39,11 +39,11 @@ bool write_outputs(json::object& record, const std::vector<FieldPath>& targets, 
 // from its memo by the op's field string; stops at the first target that cannot be written.
 template <class Op>
 bool apply_memoized(json::object& record, const std::vector<Op>& ops,
-                    const std::vector<std::unique_ptr<ResultMemo<Op>>>& memos, Blocked& blocked) {
+                    const std::vector<std::unique_ptr<ResultMemo<Op>>>& memos, KeyHints hints, Blocked& blocked) {
   for (std::size_t i = 0; i < ops.size(); ++i) {
     std::string_view text;
     const Output* outputs =
-        ops[i].field().find_string(record, text) ? memos[i]->get(text) : ops[i].missing_outputs();
+        ops[i].field().find_string(record, text, hints) ? memos[i]->get(text) : ops[i].missing_outputs();
     if (!write_outputs(record, ops[i].targets(), outputs, blocked)) return false;
   }
   return true;
@@ -76,12 +76,17 @@ void RegexEnrichStage::init(const sdk::InitContext& ctx) {
   for (const ClassifyGroup& g : classify_) output_count_ += g.width();
   for (const ExtractOp& e : extract_) output_count_ += e.width();
   for (const LookupOp& l : lookup_) output_count_ += l.targets().size();
+  for (ClassifyGroup& g : classify_) hint_slots_ = g.number_keys(hint_slots_);
+  for (ExtractOp& e : extract_) hint_slots_ = e.number_keys(hint_slots_);
+  for (LookupOp& l : lookup_) hint_slots_ = l.number_keys(hint_slots_);
+  for (FilterCondition& f : filter_) hint_slots_ = f.number_keys(hint_slots_);
 }
 
 std::unique_ptr<RegexEnrichStage::Memos> RegexEnrichStage::take_memos() {
   std::unique_ptr<Memos> memos = memos_.take();
   if (!memos) {
     memos = std::make_unique<Memos>();
+    memos->hints.assign(hint_slots_, 0);
     for (const ClassifyGroup& g : classify_) memos->classify.push_back(std::make_unique<ResultMemo<ClassifyGroup>>(g));
     for (const ExtractOp& e : extract_) memos->extract.push_back(std::make_unique<ResultMemo<ExtractOp>>(e));
   }
@@ -100,6 +105,7 @@ void RegexEnrichStage::process(sdk::Batch& batch) {
   } borrowed{memos_, take_memos()};
   auto& classify_memo = borrowed.memos->classify;
   auto& extract_memo = borrowed.memos->extract;
+  const KeyHints hints = borrowed.memos->hints.data();
 
   for (sdk::Record& r : batch.records()) {
     if (!r.alive()) continue;
@@ -111,18 +117,18 @@ void RegexEnrichStage::process(sdk::Batch& batch) {
     // Top-level outputs are appended once each; room for them all costs one reallocation.
     record->reserve(record->size() + output_count_);
     Blocked blocked;
-    bool ok = apply_memoized(*record, classify_, classify_memo, blocked) &&
-              apply_memoized(*record, extract_, extract_memo, blocked);
+    bool ok = apply_memoized(*record, classify_, classify_memo, hints, blocked) &&
+              apply_memoized(*record, extract_, extract_memo, hints, blocked);
     for (std::size_t l = 0; l < lookup_.size() && ok; ++l) {
       std::string_view text;
-      if (!lookup_[l].field().find_string(*record, text)) text = {};
+      if (!lookup_[l].field().find_string(*record, text, hints)) text = {};
       ok = write_outputs(*record, lookup_[l].targets(), lookup_[l].evaluate(text), blocked);
     }
     if (!ok) {
       batch.dead_letter(r, kEnrichError, blocked.detail());
       continue;
     }
-    if (std::any_of(filter_.begin(), filter_.end(), [&](const FilterCondition& f) { return f.holds(*record); }))
+    if (std::any_of(filter_.begin(), filter_.end(), [&](const FilterCondition& f) { return f.holds(*record, hints); }))
       batch.filter(r);
   }
 }

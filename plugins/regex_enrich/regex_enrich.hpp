@@ -34,11 +34,13 @@ class RegexEnrichStage final : public sdk::Transform {
   std::vector<LookupOp> lookup_;
   std::vector<FilterCondition> filter_;
   std::size_t output_count_ = 0;  // fields written per record at most
+  std::size_t hint_slots_ = 0;    // keys in the paths read (FieldPath::number_keys)
 
   // One memo per classify group and extract op, for one process() call at a time.
   struct Memos {
     std::vector<std::unique_ptr<ResultMemo<ClassifyGroup>>> classify;
     std::vector<std::unique_ptr<ResultMemo<ExtractOp>>> extract;
+    std::vector<std::size_t> hints;  // hint_slots_ of them, kept across batches
   };
   std::unique_ptr<Memos> take_memos();
   MemoPool<Memos> memos_;

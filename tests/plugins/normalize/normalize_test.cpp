@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 #include <sluice/sdk/testing.hpp>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -230,4 +231,28 @@ TEST_CASE("batches can be normalized concurrently by one stage", "[normalize]") 
     for (const sdk::Record& r : b->records())
       REQUIRE(json::serialize(r.value) ==
               R"({"event_type":"click","user":{"country":"DE"},"source":"web","timestamp_ms":1795651200000})");
+}
+
+TEST_CASE("records whose keys move from one to the next are normalized as if each were alone", "[normalize]") {
+  // Lookups start where the previous record had the key; these records move, drop and nest
+  // the keys the reference step reads, so that a stale position is tried for every one.
+  const std::vector<std::string> shapes = {
+      R"({"id":"a","src":"web","ts":"2026-11-26T00:00:00Z","event_type":"Click","user":{"id":"u","country":" se "}})",
+      R"({"ts":"2026-11-26T00:00:01Z","src":"ios","user":{"country":"de","id":"u"},"event_type":"SEARCH","id":"b"})",
+      R"({"extra":1,"more":2,"id":"c","source":"api","event_type":"Purchase","user":{"plan":"pro","id":"u","country":"fr"}})",
+      R"({"event_type":"Signup","id":"d"})",
+      R"({"user":"not an object","src":null,"ts":"bad"})",
+      R"({"id":"e","src":"web","ts":"2026-11-26T00:00:02.5Z","event_type":"Page_View","user":{"country":"us"},"timestamp_ms":1})",
+      R"({"src":"android","source":"old","user":{"country":"br","nested":{"country":"x"}},"event_type":7})",
+      R"({})",
+  };
+  std::vector<std::string> lines;
+  std::mt19937 rng(11);
+  for (int i = 0; i < 300; ++i) lines.push_back(shapes[rng() % shapes.size()]);
+
+  auto batch = normalize(kReferenceConfig, lines);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    CAPTURE(i, lines[i]);
+    CHECK(json::serialize(batch->records()[i].value) == normalize_one(kReferenceConfig, lines[i]));
+  }
 }

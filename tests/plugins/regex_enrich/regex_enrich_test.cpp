@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -431,4 +432,42 @@ TEST_CASE("the memo kept across batches gives each batch its own right results, 
   CHECK(object_of(*again, 0).at("n") == 11999);
   CHECK(object_of(*again, 1).at("n") == 7);
   CHECK(object_of(*again, 0).storage().get() == again->storage().get());
+}
+
+TEST_CASE("records whose keys move from one to the next are enriched as if each were alone") {
+  // Field lookups start where the previous record had the key; these records move, drop and
+  // nest the fields the reference stage reads, so that a stale position is tried for each.
+  const std::string agent = kGeneratorAgents[0].user_agent;
+  const std::vector<std::string> shapes = {
+      R"({"id":"a","user_agent":")" + agent + R"(","url":"https://a.example.com/x","user":{"id":"u","country":"SE"}})",
+      R"({"url":"https://b.example.com/","user":{"country":"DE","id":"u"},"user_agent":"curl/8","id":"b"})",
+      R"({"x":1,"y":2,"z":3,"user":{"plan":"pro","id":"u","country":"FR"},"id":"c","user_agent":")" + agent + R"("})",
+      R"({"id":"d","url":"ftp://not.matched/"})",
+      R"({"user":"not an object","user_agent":7,"url":null})",
+      R"({"browser":"old","user_agent":")" + agent + R"(","user":{"country":"US"},"url":"http://c.example.com/p?q"})",
+      R"({})",
+  };
+  std::vector<std::string> expected;  // each shape enriched alone, by a stage of its own
+  std::vector<sdk::Fate> expected_fate;
+  for (const std::string& shape : shapes) {
+    auto alone = reference_stage();
+    auto single = run_lines(*alone.stage, {shape});
+    expected.push_back(json::serialize(single->records()[0].value));
+    expected_fate.push_back(single->records()[0].fate);
+  }
+  std::vector<std::size_t> which;
+  std::vector<std::string> lines;
+  std::mt19937 rng(5);
+  for (int i = 0; i < 300; ++i) {
+    which.push_back(rng() % shapes.size());
+    lines.push_back(shapes[which.back()]);
+  }
+
+  auto t = reference_stage();
+  auto batch = run_lines(*t.stage, lines);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    CAPTURE(i, lines[i]);
+    CHECK(json::serialize(batch->records()[i].value) == expected[which[i]]);
+    CHECK(batch->records()[i].fate == expected_fate[which[i]]);
+  }
 }
