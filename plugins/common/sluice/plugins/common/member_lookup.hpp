@@ -15,9 +15,10 @@
 
 namespace sluice::plugins::common {
 
-// Objects larger than this are searched by Boost.JSON, which hashes objects of more than a
-// few members; smaller ones are scanned here.
-inline constexpr std::size_t kScanLimit = 16;
+// Objects larger than this are searched by Boost.JSON, which hashes their keys; smaller ones
+// have no hash table (Boost.JSON scans them too, with a memcmp call per key of the same
+// length), so they are scanned here.
+inline constexpr std::size_t kScanLimit = boost::json::detail::small_object_size_;
 
 template <class Object>
 using MemberPointer =
