@@ -79,9 +79,9 @@ void JsonParseStage::init(const sdk::InitContext& ctx) {
     config.fail("json_parse config must be a map, found " + config.type_name());
   if (config.is_map()) {
     for (const auto& entry : config.entries()) {
-      if (entry.key != "max_depth" && entry.key != "require_object")
+      if (entry.key != "max_depth" && entry.key != "require_object" && entry.key != "skip_contents")
         throw sdk::ConfigError(entry.key_mark, "unknown option '" + entry.key + "' for json_parse",
-                               "known options: max_depth, require_object");
+                               "known options: max_depth, require_object, skip_contents");
     }
   }
   const std::int64_t depth = config.get_int("max_depth", kDefaultMaxDepth);
@@ -92,10 +92,25 @@ void JsonParseStage::init(const sdk::InitContext& ctx) {
   }
   max_depth_ = static_cast<std::size_t>(depth);
   require_object_ = config.get_bool("require_object", true);
+
+  skip_contents_.clear();
+  if (const sdk::ConfigNode* names = config.is_map() ? config.find("skip_contents") : nullptr; names && !names->is_null()) {
+    if (!names->is_sequence())
+      names->fail("skip_contents must be a list of top-level member names, found " + names->type_name(),
+                  "write e.g. skip_contents: [payload]");
+    for (const sdk::ConfigNode& item : names->items()) {
+      if (!item.is_scalar()) item.fail("a skip_contents entry must be a member name, found " + item.type_name());
+      const std::string name = item.as_string();
+      if (name.empty()) item.fail("a skip_contents entry must not be empty");
+      for (const common::BytePattern& earlier : skip_contents_)
+        if (earlier.text() == name) item.fail("'" + name + "' is listed twice in skip_contents");
+      skip_contents_.emplace_back(name);
+    }
+  }
 }
 
 void JsonParseStage::process(sdk::Batch& batch) {
-  LineParser parser(max_depth_);
+  LineParser parser(max_depth_, skip_contents_);
   const boost::json::storage_ptr& storage = batch.storage();
   ParseFailure failure;
   std::string repaired;  // only used for lines with unpaired surrogate escapes

@@ -1,11 +1,14 @@
 // The json_parse stage: turns each record's raw line into its JSON value.
 #pragma once
 
+#include <sluice/plugins/common/short_bytes.hpp>
+#include <sluice/sdk.hpp>
+
 #include <cstddef>
 #include <cstdint>
-#include <sluice/sdk.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sluice::plugins::json_parse {
 
@@ -26,6 +29,7 @@ class JsonParseStage final : public sdk::Transform {
  private:
   std::size_t max_depth_ = kDefaultMaxDepth;
   bool require_object_ = true;
+  std::vector<common::BytePattern> skip_contents_;  // top-level members built empty
 };
 
 // Copies `line` to `out` with every \\uXXXX escape of an unpaired UTF-16 surrogate replaced by

@@ -23,23 +23,33 @@ boost::json::parse_options strict_options(std::size_t max_depth) {
 
 bool ValueBuilder::on_double(double d, boost::json::string_view, boost::json::error_code& ec) {
   // Only overflow can produce a non-finite value here: NaN and Infinity are not JSON tokens.
+  // Checked inside skipped values too, so that they fail exactly where a full parse fails.
   if (!std::isfinite(d)) {
     ec = boost::json::error::exponent_overflow;
     return false;
   }
-  stack_.push_double(d);
+  member_skipped_ = false;
+  if (skip_from_ == 0) stack_.push_double(d);
   return true;
+}
+
+bool ValueBuilder::is_skipped_in_parts(boost::json::string_view last) {
+  key_prefix_.append(last.data(), last.size());  // the whole key, decoded
+  const bool skipped = is_skipped(key_prefix_.data(), key_prefix_.size());
+  key_prefix_.clear();
+  return skipped;
 }
 
 // Temporaries beyond temp_ (only for values with thousands of elements) come from the default
 // heap resource rather than the batch arena: they are freed when the parser goes away instead
 // of staying in the arena until the batch is written.
-LineParser::LineParser(std::size_t max_depth)
-    : parser_(strict_options(max_depth), boost::json::storage_ptr(), temp_, kTempBytes) {}
+LineParser::LineParser(std::size_t max_depth, const SkippedNames& skipped)
+    : parser_(strict_options(max_depth), boost::json::storage_ptr(), temp_, kTempBytes, skipped) {}
 
 bool LineParser::parse(std::string_view line, const boost::json::storage_ptr& storage, boost::json::value& out,
                        ParseFailure& failure) {
   parser_.reset();
+  parser_.handler().reset();
   parser_.handler().stack().reset(storage);
   boost::json::error_code ec;
   // more = false: the line is the whole document, so an early end is an error, not a pause.

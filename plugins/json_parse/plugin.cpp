@@ -10,6 +10,9 @@ constexpr sluice::sdk::OptionSpec kOptions[] = {
      "deepest nesting of arrays and objects accepted (1..100000); deeper lines are parse errors"},
     {"require_object", sluice::sdk::OptionType::boolean, "true", false,
      "dead-letter lines whose top-level value is not an object"},
+    {"skip_contents", sluice::sdk::OptionType::list, "[]", false,
+     "top-level members whose contents no later stage reads: checked as JSON, an object or array "
+     "there is kept empty instead of built"},
 };
 
 }  // namespace

@@ -37,7 +37,9 @@ function(sluice_add_plugin NAME)
     set(stage_lib sluice_stage_${target})
     add_library(${stage_lib} OBJECT ${ARG_SOURCES})
     target_link_libraries(${stage_lib} PUBLIC sluice::sdk ${ARG_LIBRARIES})
-    target_compile_definitions(${stage_lib} PUBLIC SLUICE_PLUGIN_VERSION="${ARG_VERSION}" ${ARG_DEFINITIONS})
+    # The version stays private: a test or benchmark linking several stages' objects would get
+    # one definition of it per stage.
+    target_compile_definitions(${stage_lib} PRIVATE SLUICE_PLUGIN_VERSION="${ARG_VERSION}" PUBLIC ${ARG_DEFINITIONS})
     set_target_properties(${stage_lib} PROPERTIES POSITION_INDEPENDENT_CODE ON
       CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
     target_include_directories(${stage_lib} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})

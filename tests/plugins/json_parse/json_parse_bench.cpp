@@ -77,10 +77,16 @@ int main(int argc, char** argv) {
   auto stage = sdk::testing::make_stage<JsonParseStage>("", "parse");
   measure("json_parse stage (parser reused per batch)", lines, rounds, [&](sdk::Batch& b) { stage.stage->process(b); });
 
-  measure("LineParser constructed per record", lines, rounds, [](sdk::Batch& b) {
+  auto skipping = sdk::testing::make_stage<JsonParseStage>("skip_contents: [payload]", "parse");
+  measure("json_parse stage, skip_contents: [payload]", lines, rounds,
+          [&](sdk::Batch& b) { skipping.stage->process(b); });
+
+  const SkippedNames none;
+
+  measure("LineParser constructed per record", lines, rounds, [&](sdk::Batch& b) {
     ParseFailure f;
     for (auto& r : b.records()) {
-      LineParser p(1024);
+      LineParser p(1024, none);
       p.parse(r.raw, b.storage(), r.value, f);
     }
   });
@@ -91,7 +97,7 @@ int main(int argc, char** argv) {
   measure("LineParser into a reused, pre-touched arena", lines, rounds, [&](sdk::Batch& b) {
     json::monotonic_resource arena(warm.data(), warm.size());
     json::storage_ptr sp(&arena);
-    LineParser p(1024);
+    LineParser p(1024, none);
     ParseFailure f;
     for (auto& r : b.records()) {
       json::value v(sp);

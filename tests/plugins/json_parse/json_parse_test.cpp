@@ -1,5 +1,6 @@
 #include "json_parse.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 #include <sluice/sdk/testing.hpp>
@@ -346,5 +347,84 @@ TEST_CASE("json_parse config is validated at init", "[json_parse][config]") {
   } catch (const sdk::ConfigError& e) {
     CHECK(e.mark().line == 2);
     CHECK(std::string(e.what()).find("max_dept") != std::string::npos);
+  }
+}
+
+namespace {
+
+constexpr std::string_view kSkipPayload = "skip_contents: [payload]";
+
+// The line's value serialized, parsed with `config`; "" when it did not parse.
+std::string value_of(const std::string& line, std::string_view config = "") {
+  Parsed p = parse_lines({line}, config);
+  return p.at(0).alive() ? json::serialize(p.at(0).value) : std::string();
+}
+
+}  // namespace
+
+TEST_CASE("skip_contents keeps a listed member's object or array empty and everything else whole",
+          "[json_parse][skip_contents]") {
+  // The reference event: payload's object becomes {}, in its place; nothing else changes.
+  json::value full = json::parse(kEventLine);
+  full.as_object()["payload"] = json::object();
+  CHECK(value_of(kEventLine, kSkipPayload) == json::serialize(full));
+
+  // An array becomes []; scalars are kept as they are.
+  CHECK(value_of(R"({"a":1,"payload":[1,[2],{"b":3}],"z":true})", kSkipPayload) == R"({"a":1,"payload":[],"z":true})");
+  for (const char* scalar : {R"("text")", "12", "-1.5e3", "18446744073709551615", "true", "null"}) {
+    const std::string line = std::string(R"({"payload":)") + scalar + "}";
+    CHECK(value_of(line, kSkipPayload) == value_of(line));
+  }
+  // Only top-level members: a nested member of the same name, or one inside a top-level array,
+  // is built.
+  CHECK(value_of(R"({"user":{"payload":{"a":1}}})", kSkipPayload) == R"({"user":{"payload":{"a":1}}})");
+  CHECK(value_of(R"([{"payload":{"a":1}}])", "require_object: false\nskip_contents: [payload]") ==
+        R"([{"payload":{"a":1}}])");
+  // The member after a skipped one is built again, at every depth.
+  CHECK(value_of(R"({"payload":{"a":{"b":[1,{"c":2}]}},"next":{"d":[3]}})", kSkipPayload) ==
+        R"({"payload":{},"next":{"d":[3]}})");
+  // Names are matched decoded, escapes and all; a different name is not skipped.
+  CHECK(value_of(R"({"p\u0061yload":{"a":1},"payloads":{"b":2}})", kSkipPayload) == R"({"payload":{},"payloads":{"b":2}})");
+  // Several names; a duplicate key keeps its last value at its first position, as without the option.
+  CHECK(value_of(R"({"x":{"a":1},"payload":{"b":2},"y":[3],"payload":[4]})", "skip_contents: [payload, x]") ==
+        R"({"x":{},"payload":[],"y":[3]})");
+}
+
+TEST_CASE("skip_contents: a line fails exactly as it fails without it", "[json_parse][skip_contents]") {
+  std::vector<std::string> lines;
+  // Every truncation, which ends inside the skipped value too.
+  for (std::size_t n = 1; n < kEventLine.size(); ++n) lines.push_back(kEventLine.substr(0, n));
+  const std::size_t payload = kEventLine.find(R"("payload":)") + 10;
+  auto with_payload = [&](std::string_view inner) {
+    return kEventLine.substr(0, payload) + std::string(inner) + "}";
+  };
+  lines.push_back(with_payload(R"({"a":NaN})"));
+  lines.push_back(with_payload(R"({"a":1e400})"));          // out of range for a double
+  lines.push_back(with_payload("{\"a\":\"\xC3\x28\"}"));    // invalid UTF-8
+  lines.push_back(with_payload("{\"a\":\"tab\there\"}"));   // unescaped control character
+  lines.push_back(with_payload(R"({"a":"\uZZZZ"})"));       // bad escape
+  lines.push_back(with_payload(R"({"a":[1,2,]})"));         // trailing comma
+  lines.push_back(with_payload(R"({"a":1} trailing)"));
+  lines.push_back(with_payload(nested(600, "[", "]", "1")));  // deeper than max_depth 512
+  lines.push_back(with_payload(R"({"a":"\ud800"})"));       // a lone surrogate: accepted both ways
+  lines.push_back(with_payload(R"({"ok":[1,{"b":null}]})"));
+  for (const std::string& line : lines) {
+    INFO(line);
+    CHECK(detail_of(line, "max_depth: 512\nskip_contents: [payload]") == detail_of(line, "max_depth: 512"));
+  }
+}
+
+TEST_CASE("skip_contents config is validated at init", "[json_parse][skip_contents][config]") {
+  CHECK_NOTHROW(testing::make_stage<JsonParseStage>("skip_contents: []"));
+  CHECK_NOTHROW(testing::make_stage<JsonParseStage>("skip_contents: [payload, 'a.b']"));
+  CHECK_THROWS_AS(testing::make_stage<JsonParseStage>("skip_contents: payload"), sdk::ConfigError);
+  CHECK_THROWS_AS(testing::make_stage<JsonParseStage>("skip_contents: ['']"), sdk::ConfigError);
+  CHECK_THROWS_AS(testing::make_stage<JsonParseStage>("skip_contents: [[payload]]"), sdk::ConfigError);
+  try {
+    testing::make_stage<JsonParseStage>("skip_contents:\n  - payload\n  - payload");
+    FAIL("a name listed twice was accepted");
+  } catch (const sdk::ConfigError& e) {
+    CHECK(e.mark().line == 3);
+    CHECK(std::string(e.what()).find("listed twice") != std::string::npos);
   }
 }
