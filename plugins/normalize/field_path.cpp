@@ -14,23 +14,23 @@ FieldPath FieldPath::parse(const sdk::ConfigNode& node) {
       node.fail("field path '" + path.text_ + "' has an empty key",
                 "keys are separated by single dots: 'user.country'");
     path.segments_.push_back(path.text_.substr(start, end - start));
-    path.keys_.emplace_back(path.segments_.back());
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
+  path.keys_ = common::KeyPath(path.segments_);
   return path;
 }
 
 boost::json::object* FieldPath::find_parent(boost::json::value& root, KeyHints hints) const noexcept {
   boost::json::object* object = root.if_object();
-  for (std::size_t i = 0; object && i + 1 < keys_.size(); ++i) object = child_object(*object, i, hints);
+  for (std::size_t i = 0; object && i + 1 < keys_.size(); ++i) object = keys_.child_object(*object, i, hints);
   return object;
 }
 
 boost::json::object* FieldPath::make_parent(boost::json::value& root, KeyHints hints) const {
   boost::json::object* object = root.if_object();
   for (std::size_t i = 0; object && i + 1 < keys_.size(); ++i) {
-    boost::json::key_value_pair* member = common::find_member(*object, keys_[i], hints[first_slot_ + i]);
+    boost::json::key_value_pair* member = keys_.member(*object, i, hints);
     boost::json::value* child = member ? &member->value()
                                        : &object->emplace(segments_[i], boost::json::object(object->storage())).first->value();
     object = child->if_object();
@@ -47,7 +47,7 @@ boost::json::value* FieldPath::find(boost::json::value& root, KeyHints hints) co
 bool FieldPath::parent_writable(boost::json::value& root, KeyHints hints) const noexcept {
   boost::json::object* object = root.if_object();
   for (std::size_t i = 0; object && i + 1 < keys_.size(); ++i) {
-    boost::json::key_value_pair* member = common::find_member(*object, keys_[i], hints[first_slot_ + i]);
+    boost::json::key_value_pair* member = keys_.member(*object, i, hints);
     if (!member) return true;  // missing parents are created
     object = member->value().if_object();
   }

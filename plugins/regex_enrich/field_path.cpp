@@ -17,22 +17,16 @@ FieldPath FieldPath::parse(const sdk::ConfigNode& node) {
     if (seg.empty())
       node.fail("field path '" + p.text_ + "' has an empty segment", "segments are separated by single dots");
     p.segments_.emplace_back(seg);
-    p.keys_.emplace_back(p.segments_.back());
     if (dot == std::string_view::npos) break;
     rest.remove_prefix(dot + 1);
   }
+  p.keys_ = common::KeyPath(p.segments_);
   return p;
 }
 
 const json::value* FieldPath::find(const json::object& root, KeyHints hints) const noexcept {
-  const json::object* obj = &root;
-  for (std::size_t i = 0;; ++i) {
-    const json::key_value_pair* member = common::find_member(*obj, keys_[i], hints[first_slot_ + i]);
-    if (member == nullptr) return nullptr;
-    if (i + 1 == keys_.size()) return &member->value();
-    obj = member->value().if_object();
-    if (obj == nullptr) return nullptr;
-  }
+  const json::key_value_pair* member = keys_.find(root, hints);
+  return member ? &member->value() : nullptr;
 }
 
 bool FieldPath::find_string(const json::object& root, std::string_view& out, KeyHints hints) const noexcept {

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <sluice/plugins/common/member_lookup.hpp>
-#include <sluice/plugins/common/short_bytes.hpp>
 #include <sluice/sdk/config.hpp>
 
 #include <boost/json/object.hpp>
@@ -15,10 +14,7 @@
 
 namespace sluice::plugins::regex_enrich {
 
-// Where each key of the stage's read paths was found in the previous record: one slot per key
-// (FieldPath::number_keys), owned by the one process() call using them. Hints only make
-// lookups faster (common::find_member); any values give the same results.
-using KeyHints = std::size_t*;
+using common::KeyHints;
 
 // Immutable after parse() and number_keys(); safe to use from several threads at once. Every
 // '.' separates two segments, so a key that itself contains a '.' cannot be addressed.
@@ -32,10 +28,7 @@ class FieldPath {
   bool top_level() const noexcept { return segments_.size() == 1; }
 
   // Gives this path's keys the hint slots from `next` on; returns the first slot after them.
-  std::size_t number_keys(std::size_t next) noexcept {
-    first_slot_ = next;
-    return next + keys_.size();
-  }
+  std::size_t number_keys(std::size_t next) noexcept { return keys_.number_keys(next); }
 
   // The value at this path, or nullptr where a segment is missing or a parent is not an object.
   const boost::json::value* find(const boost::json::object& root, KeyHints hints) const noexcept;
@@ -52,8 +45,7 @@ class FieldPath {
  private:
   std::string text_;
   std::vector<std::string> segments_;
-  std::vector<common::BytePattern> keys_;  // segments_, prepared for matching
-  std::size_t first_slot_ = 0;
+  common::KeyPath keys_;  // segments_, prepared for matching
 };
 
 }  // namespace sluice::plugins::regex_enrich

@@ -125,3 +125,32 @@ TEST_CASE("find_member agrees with Boost.JSON's find on objects of every size, w
     }
   }
 }
+
+TEST_CASE("KeyPath finds the member at the end of a path, each key with its own hint slot") {
+  using sluice::plugins::common::KeyPath;
+  KeyPath country({"user", "country"});
+  KeyPath id({"id"});
+  std::size_t next = country.number_keys(0);
+  CHECK(next == 2);
+  next = id.number_keys(next);
+  CHECK(next == 3);
+  std::vector<std::size_t> hints(next, 0);
+
+  json::object record{{"id", "a"}, {"user", json::object{{"id", "u"}, {"country", "SE"}}}};
+  const json::key_value_pair* found = country.find(static_cast<const json::object&>(record), hints.data());
+  REQUIRE(found != nullptr);
+  CHECK(found->value() == "SE");
+  CHECK(hints == std::vector<std::size_t>{1, 1, 0});  // user at 1, country at 1 inside it; id at 0
+
+  // The same path in records shaped otherwise: a different position, a missing key, a parent
+  // that is not an object.
+  json::object moved{{"user", json::object{{"country", "DE"}}}, {"id", "b"}};
+  REQUIRE(country.find(moved, hints.data()) != nullptr);
+  CHECK(country.find(moved, hints.data())->value() == "DE");
+  CHECK(id.find(moved, hints.data())->value() == "b");
+  json::object no_country{{"user", json::object{{"id", "u"}}}};
+  CHECK(country.find(no_country, hints.data()) == nullptr);
+  json::object user_not_object{{"user", "SE"}};
+  CHECK(country.find(user_not_object, hints.data()) == nullptr);
+  CHECK(country.child_object(user_not_object, 0, hints.data()) == nullptr);
+}

@@ -11,7 +11,9 @@
 #include <boost/json/object.hpp>
 
 #include <cstddef>
+#include <string>
 #include <type_traits>
+#include <vector>
 
 namespace sluice::plugins::common {
 
@@ -61,5 +63,55 @@ template <class Object>
   if (hint - 1 < size && is_key(hint - 1)) return members + --hint;  // hint 0: wraps, fails the test
   return search_member(object, key, hint);
 }
+
+// Where each key of a stage's field paths was found in the previous record: one slot per key
+// (KeyPath::number_keys), owned by the one thread walking a batch. Hints only make lookups
+// faster; any values give the same results.
+using KeyHints = std::size_t*;
+
+// The keys of a field path ("user.country": user, then country), prepared for find_member, and
+// the hint slots they use. Immutable after number_keys(); safe to share between threads.
+class KeyPath {
+ public:
+  KeyPath() = default;
+  explicit KeyPath(const std::vector<std::string>& keys) {
+    for (const std::string& k : keys) keys_.emplace_back(k);
+  }
+
+  std::size_t size() const noexcept { return keys_.size(); }
+  // Gives the keys the hint slots from `next` on; returns the first slot after them.
+  std::size_t number_keys(std::size_t next) noexcept {
+    first_slot_ = next;
+    return next + keys_.size();
+  }
+
+  // The member of `object` for key i, or nullptr.
+  template <class Object>
+  MemberPointer<Object> member(Object& object, std::size_t i, KeyHints hints) const noexcept {
+    return find_member(object, keys_[i], hints[first_slot_ + i]);
+  }
+  // The object that is the value of key i in `object`, or nullptr where it is absent or not an
+  // object.
+  template <class Object>
+  Object* child_object(Object& object, std::size_t i, KeyHints hints) const noexcept {
+    const auto m = member(object, i, hints);
+    return m ? m->value().if_object() : nullptr;
+  }
+  // The member at the end of the path from `root`, or nullptr where a key is missing or a
+  // parent is not an object.
+  template <class Object>
+  MemberPointer<Object> find(Object& root, KeyHints hints) const noexcept {
+    Object* object = &root;
+    for (std::size_t i = 0; i + 1 < keys_.size(); ++i) {
+      object = child_object(*object, i, hints);
+      if (!object) return nullptr;
+    }
+    return member(*object, keys_.size() - 1, hints);
+  }
+
+ private:
+  std::vector<BytePattern> keys_;
+  std::size_t first_slot_ = 0;
+};
 
 }  // namespace sluice::plugins::common
