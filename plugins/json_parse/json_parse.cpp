@@ -94,7 +94,8 @@ void JsonParseStage::init(const sdk::InitContext& ctx) {
   require_object_ = config.get_bool("require_object", true);
 
   skip_contents_.clear();
-  if (const sdk::ConfigNode* names = config.is_map() ? config.find("skip_contents") : nullptr; names && !names->is_null()) {
+  const sdk::ConfigNode* names = config.is_map() ? config.find("skip_contents") : nullptr;
+  if (names && !names->is_null()) {
     if (!names->is_sequence())
       names->fail("skip_contents must be a list of top-level member names, found " + names->type_name(),
                   "write e.g. skip_contents: [payload]");

@@ -31,8 +31,9 @@ boost::json::object* FieldPath::make_parent(boost::json::value& root, KeyHints h
   boost::json::object* object = root.if_object();
   for (std::size_t i = 0; object && i + 1 < keys_.size(); ++i) {
     boost::json::key_value_pair* member = keys_.member(*object, i, hints);
-    boost::json::value* child = member ? &member->value()
-                                       : &object->emplace(segments_[i], boost::json::object(object->storage())).first->value();
+    boost::json::value* child =
+        member ? &member->value()
+               : &object->emplace(segments_[i], boost::json::object(object->storage())).first->value();
     object = child->if_object();
   }
   return object;

@@ -29,7 +29,8 @@ using MemberPointer =
 // The member of `object` whose key is `key`, or nullptr. `hint` is where the caller found this
 // key last time (any value at first); it moves to where the key is found now.
 template <class Object>
-[[gnu::noinline]] MemberPointer<Object> search_member(Object& object, const BytePattern& key, std::size_t& hint) noexcept {
+[[gnu::noinline]] MemberPointer<Object> search_member(Object& object, const BytePattern& key,
+                                                      std::size_t& hint) noexcept {
   MemberPointer<Object> const members = object.begin();
   const std::size_t size = object.size();
   if (size > kScanLimit) {
