@@ -16,14 +16,6 @@
 
 namespace sluice::plugins::window_aggregate {
 
-// One record's top-level object, shared by all field lookups of that record. Views the
-// object; lives no longer than it.
-struct RecordFields {
-  explicit RecordFields(const boost::json::object& o) noexcept : object(&o) {}
-
-  const boost::json::object* object;
-};
-
 // Not thread-safe: find() updates the remembered positions (the stage is serial).
 class FieldReader {
  public:
@@ -32,8 +24,8 @@ class FieldReader {
   }
 
   // The field's value in the record, or nullptr when it is absent. Views the record.
-  [[gnu::always_inline]] const boost::json::value* find(const RecordFields& fields) noexcept {
-    const boost::json::value* v = first_.find_entry(*fields.object);
+  [[gnu::always_inline]] const boost::json::value* find(const boost::json::object& record) noexcept {
+    const boost::json::value* v = first_.find_entry(record);
     if (rest_.empty() || v == nullptr) return v;
     for (Step& step : rest_) {
       v = step.find(*v);

@@ -112,8 +112,7 @@ void WindowAggregateStage::read_batch(Readers& readers, const sdk::Batch& batch,
       e.reading = Reading::not_an_object;
       continue;
     }
-    RecordFields fields(*object);
-    switch (read_timestamp(readers.time.find(fields), e.ts)) {
+    switch (read_timestamp(readers.time.find(*object), e.ts)) {
       case TimestampStatus::ok: break;
       case TimestampStatus::missing: e.reading = Reading::missing; continue;
       case TimestampStatus::not_a_number: e.reading = Reading::not_a_number; continue;
@@ -123,7 +122,7 @@ void WindowAggregateStage::read_batch(Readers& readers, const sdk::Batch& batch,
     const json::value** key_values = out.key_values.data() + i * key_count;
     out.key.clear();
     for (std::size_t k = 0; k < key_count; ++k) {
-      key_values[k] = readers.keys[k].find(fields);
+      key_values[k] = readers.keys[k].find(*object);
       out.key.append(key_values[k]);
     }
     const std::string_view key = out.key.view();
@@ -135,7 +134,7 @@ void WindowAggregateStage::read_batch(Readers& readers, const sdk::Batch& batch,
     for (std::size_t f = 0; f < value_count; ++f) {
       double v;
       // Missing, non-numeric and non-finite values are skipped: a sum gains 0 from them.
-      values[f] = read_number(readers.values[f].find(fields), v) && std::isfinite(v)
+      values[f] = read_number(readers.values[f].find(*object), v) && std::isfinite(v)
                       ? v
                       : std::numeric_limits<double>::quiet_NaN();
     }
