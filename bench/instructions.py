@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Instructions a record, whole run and per stage, for one or more Sluice builds.
+
+Runs `sluice run pipelines/reference.yaml --threads 1` under Callgrind on the same events for
+every build given, and prints the instructions it executed per input record: for the whole
+process, and for each stage (everything its process()/prepare()/next()/write() calls, Boost.JSON
+and libc included). Instruction counts barely move from run to run, so they separate changes of
+a few percent that wall-clock timing on a shared machine cannot (see bench/README.md, "Comparing
+two builds"). They do not see cache misses or branch mispredictions: confirm a change that
+should save time some other way with timed runs.
+
+    bench/instructions.py build build-pgo                # two builds, the second against the first
+    bench/instructions.py --records 5000 build           # quicker, noisier in start-up share
+
+Each argument is a build directory holding bin/sluice (or the path of a sluice binary). Needs
+valgrind (scripts/setup.sh --bench installs it). Python 3, standard library only.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PIPELINE = ROOT / "pipelines" / "reference.yaml"
+GENERATOR = ROOT.parent / "shared" / "reference" / "gen_events.py"
+SEED = 7
+
+# A stage's entry points as the runtime calls them: a plugin class named ...Stage, ...Source or
+# ...Sink in sluice::plugins::<plugin>. Helpers with the same method names are not matched, so
+# nothing is counted twice.
+ENTRY = re.compile(
+    r"sluice::plugins::(\w+)::\w+(?:Stage|Source|Sink)::(?:process|prepare|next|write)\(")
+# A line of callgrind_annotate's function table: "  1,234,567 ( 1.23%)  file:function [object]".
+ROW = re.compile(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.*)$")
+
+
+def fail(message):
+    sys.exit(f"instructions.py: {message}")
+
+
+def sluice_binary(arg):
+    path = Path(arg)
+    if path.is_dir():
+        path = path / "bin" / "sluice"
+    if not path.is_file():
+        fail(f"no sluice binary at {path} (give a build directory or the binary itself)")
+    return path.resolve()
+
+
+def find_events(records, workdir):
+    """A file with `records` reference events: cut from bench/data/ or generated."""
+    data = ROOT / "bench" / "data"
+    candidates = sorted(data.glob(f"events-reference-s{SEED}-*.ndjson"),
+                        key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    out = workdir / f"events-{records}.ndjson"
+    for source in candidates:
+        if int(source.stem.rsplit("-", 1)[1]) >= records:
+            # The generator is sequential: its first N lines are what --records N writes.
+            with source.open("rb") as src, out.open("wb") as dst:
+                for _ in range(records):
+                    dst.write(src.readline())
+            return out, f"the first {records} lines of {source.relative_to(ROOT)}"
+    if not GENERATOR.is_file():
+        fail(f"no reference events in {data} and no generator at {GENERATOR}: "
+             "run scripts/bench.sh --quick once, or pass --input FILE")
+    with out.open("wb") as dst:
+        subprocess.run([sys.executable, str(GENERATOR), "--records", str(records), "--seed", str(SEED)],
+                       stdout=dst, check=True)
+    return out, f"gen_events.py --records {records} --seed {SEED}"
+
+
+def measure(binary, events, workdir, tag):
+    """Callgrind over one run: (instructions in total, {plugin: inclusive instructions}, records in)."""
+    out = workdir / f"callgrind-{tag}.out"
+    stats = workdir / f"stats-{tag}.json"
+    env = dict(os.environ, INPUT=str(events), METRICS_DB=str(workdir / f"metrics-{tag}.db"),
+               DEAD_LETTER=str(workdir / f"dead-{tag}.ndjson"))
+    command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+               str(binary), "run", str(PIPELINE), "--threads", "1", "--quiet", "--stats-json", str(stats)]
+    run = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if run.returncode != 0:
+        fail(f"{binary} under callgrind exited {run.returncode}:\n{run.stderr[-2000:]}")
+    records_in = json.loads(stats.read_text())["records_in"]
+    annotate = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", str(out)],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=True)
+    total = None
+    stages = {}
+    for line in annotate.stdout.splitlines():
+        row = ROW.match(line)
+        if not row:
+            continue
+        count = int(row.group(1).replace(",", ""))
+        if row.group(2).startswith("PROGRAM TOTALS"):
+            total = count
+            continue
+        entry = ENTRY.search(row.group(2))
+        if entry:
+            stages[entry.group(1)] = stages.get(entry.group(1), 0) + count
+    if total is None:
+        fail(f"no program total in callgrind_annotate's output for {binary}")
+    return total, stages, records_in
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("builds", nargs="+", help="build directories (or sluice binaries); the first is the base")
+    parser.add_argument("--records", type=int, default=20000, help="events to run (default 20000)")
+    parser.add_argument("--input", type=Path, help="an NDJSON file to run instead of reference events")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    for tool in ("valgrind", "callgrind_annotate"):
+        if shutil.which(tool) is None:
+            fail(f"{tool} not found (scripts/setup.sh --bench installs valgrind)")
+    binaries = [sluice_binary(b) for b in args.builds]
+
+    with tempfile.TemporaryDirectory(prefix="sluice-instructions-") as tmp:
+        workdir = Path(tmp)
+        if args.input:
+            events, origin = args.input.resolve(), str(args.input)
+        else:
+            events, origin = find_events(args.records, workdir)
+        results = []
+        for i, binary in enumerate(binaries):
+            print(f"callgrind: {binary} ...", file=sys.stderr, flush=True)
+            results.append(measure(binary, events, workdir, str(i)))
+
+    records = {r[2] for r in results}
+    if len(records) != 1:
+        fail(f"the builds read different record counts: {sorted(records)}")
+    records = records.pop()
+    if records == 0:
+        fail("no records were read")
+    plugins = []
+    for _, stages, _ in results:
+        for name in stages:
+            if name not in plugins:
+                plugins.append(name)
+
+    print(f"instructions a record, {records} records ({origin}), 1 thread")
+    header = f"{'':<18}" + "".join(f"{Path(a).name if Path(a).is_dir() else a:>16.16}" for a in args.builds)
+    if len(results) > 1:
+        header += "".join(f"{'vs first':>10}" for _ in results[1:])
+    print(header)
+
+    def row(name, values):
+        line = f"{name:<18}" + "".join(f"{v / records:>16,.0f}" for v in values)
+        base = values[0]
+        line += "".join(f"{(v / base if base else 0):>10.3f}" for v in values[1:])
+        print(line)
+
+    row("whole run", [r[0] for r in results])
+    for name in plugins:
+        row(name, [r[1].get(name, 0) for r in results])
+    if args.json:
+        args.json.write_text(json.dumps({
+            "records": records, "input": origin,
+            "builds": [{"build": b, "total": r[0], "stages": r[1]} for b, r in zip(args.builds, results)],
+        }, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
