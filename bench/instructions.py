@@ -37,7 +37,10 @@ SEED = 7
 ENTRY = re.compile(
     r"sluice::plugins::(\w+)::\w+(?:Stage|Source|Sink)::(?:process|prepare|next|write)\(")
 # A line of callgrind_annotate's function table: "  1,234,567 ( 1.23%)  file:function [object]".
-ROW = re.compile(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.*)$")
+# With debug information a function can be listed more than once (under its source file, under
+# "???" for code without line information, and as "=> ..." where it calls itself); its
+# inclusive count is the largest of those.
+ROW = re.compile(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(?!=>)(.*)$")
 
 
 def fail(message):
@@ -90,7 +93,7 @@ def measure(binary, events, workdir, tag):
     annotate = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", str(out)],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=True)
     total = None
-    stages = {}
+    entries = {}  # entry point -> (plugin, inclusive count)
     for line in annotate.stdout.splitlines():
         row = ROW.match(line)
         if not row:
@@ -101,7 +104,11 @@ def measure(binary, events, workdir, tag):
             continue
         entry = ENTRY.search(row.group(2))
         if entry:
-            stages[entry.group(1)] = stages.get(entry.group(1), 0) + count
+            known = entries.get(entry.group(0), (entry.group(1), 0))
+            entries[entry.group(0)] = (entry.group(1), max(known[1], count))
+    stages = {}
+    for plugin, count in entries.values():
+        stages[plugin] = stages.get(plugin, 0) + count
     if total is None:
         fail(f"no program total in callgrind_annotate's output for {binary}")
     return total, stages, records_in
