@@ -43,8 +43,12 @@ ENTRY = re.compile(
 ROW = re.compile(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(?!=>)(.*)$")
 
 
+class InstructionsError(Exception):
+    pass
+
+
 def fail(message):
-    sys.exit(f"instructions.py: {message}")
+    raise InstructionsError(message)
 
 
 def sluice_binary(arg):
@@ -56,6 +60,14 @@ def sluice_binary(arg):
     return path.resolve()
 
 
+def cut_events(source, records, out):
+    """Writes the first `records` lines of `source` to `out` (the generator is sequential: its
+    first N lines are what --records N writes)."""
+    with source.open("rb") as src, out.open("wb") as dst:
+        for _ in range(records):
+            dst.write(src.readline())
+
+
 def find_events(records, workdir):
     """A file with `records` reference events: cut from bench/data/ or generated."""
     data = ROOT / "bench" / "data"
@@ -64,10 +76,7 @@ def find_events(records, workdir):
     out = workdir / f"events-{records}.ndjson"
     for source in candidates:
         if int(source.stem.rsplit("-", 1)[1]) >= records:
-            # The generator is sequential: its first N lines are what --records N writes.
-            with source.open("rb") as src, out.open("wb") as dst:
-                for _ in range(records):
-                    dst.write(src.readline())
+            cut_events(source, records, out)
             return out, f"the first {records} lines of {source.relative_to(ROOT)}"
     if not GENERATOR.is_file():
         fail(f"no reference events in {data} and no generator at {GENERATOR}: "
@@ -114,6 +123,14 @@ def measure(binary, events, workdir, tag):
     return total, stages, records_in
 
 
+def available():
+    """None when Callgrind can run, else why not."""
+    for tool in ("valgrind", "callgrind_annotate"):
+        if shutil.which(tool) is None:
+            return f"{tool} not found (scripts/setup.sh --bench installs valgrind)"
+    return None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("builds", nargs="+", help="build directories (or sluice binaries); the first is the base")
@@ -121,9 +138,8 @@ def main():
     parser.add_argument("--input", type=Path, help="an NDJSON file to run instead of reference events")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    for tool in ("valgrind", "callgrind_annotate"):
-        if shutil.which(tool) is None:
-            fail(f"{tool} not found (scripts/setup.sh --bench installs valgrind)")
+    if available():
+        fail(available())
     binaries = [sluice_binary(b) for b in args.builds]
 
     with tempfile.TemporaryDirectory(prefix="sluice-instructions-") as tmp:
@@ -172,4 +188,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except InstructionsError as e:
+        sys.exit(f"instructions.py: {e}")

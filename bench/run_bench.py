@@ -9,7 +9,8 @@ number means. Python 3 standard library only.
 Measures, in one invocation: throughput (records/s, CPU, peak RSS) of pipelines/reference.yaml
 and of bench/node/reference.js on the same file; scaling with --threads; peak RSS on a small and
 a large input; batch latency at full load and at about 50% load (a rate-limited source);
-per-stage ns/record; start-up; and the Catch2 microbenchmarks. Prints the tables, writes
+per-stage ns/record; start-up; instructions a record under Callgrind (bench/instructions.py);
+and the Catch2 microbenchmarks. Prints the tables, writes
 bench/results/<date>-<host>.json and the scaling and latency plots (gnuplot).
 """
 from __future__ import annotations
@@ -34,6 +35,8 @@ import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+
+import instructions  # bench/instructions.py, beside this file
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"
@@ -592,6 +595,31 @@ def measure_startup(plan: Plan, sluice: Sluice, node: Node, one_record: Path, sk
     return out
 
 
+# Events run under Callgrind: enough that start-up is a small share, few enough for ~15 s.
+INSTRUCTION_RECORDS = 20_000
+
+
+def measure_instructions(sluice: Sluice, data: Path, work_dir: Path) -> dict | None:
+    """Instructions a record, whole run and per stage (bench/instructions.py), on the first
+    INSTRUCTION_RECORDS lines of `data`: a figure that barely moves with the machine's load."""
+    missing = instructions.available()
+    if missing:
+        log(f"instructions: {missing}, skipped")
+        return None
+    events = work_dir / "instructions-events.ndjson"
+    instructions.cut_events(data, INSTRUCTION_RECORDS, events)
+    log(f"instructions: callgrind on {INSTRUCTION_RECORDS:,} records, 1 thread")
+    try:
+        total, stages, records = instructions.measure(sluice.binary, events, work_dir, "bench")
+    except instructions.InstructionsError as e:
+        log(f"  failed: {e}")
+        return {"error": str(e)}
+    if records == 0:
+        return {"error": "no records were read"}
+    return {"records": records, "threads": 1, "per_record": round(total / records, 1),
+            "stages": {name: round(count / records, 1) for name, count in stages.items()}}
+
+
 def run_micro(build_dir: Path, samples: int) -> dict | None:
     binary = build_dir / "bin" / "sluice_micro_bench"
     if not binary.is_file():
@@ -785,6 +813,15 @@ def print_report(results: dict) -> None:
     if st.get("node_1_record_ms"):
         print(f"  node reference.js, 1 record:                      {st['node_1_record_ms']['median']:.1f}")
 
+    counted = results.get("instructions")
+    if counted and counted.get("per_record"):
+        print()
+        print(f"Instructions a record (Callgrind, {counted['records']:,} records, 1 thread; "
+              "steady where the timings above are not)")
+        print(f"  {'whole run':<24} {counted['per_record']:>10,.0f}")
+        for name, per_record in counted["stages"].items():
+            print(f"  {name:<24} {per_record:>10,.0f}")
+
     micro = results.get("micro")
     if micro and micro.get("benchmarks"):
         print()
@@ -869,6 +906,8 @@ def main() -> int:
     ap.add_argument("--skip-node", action="store_true", help="do not run the Node.js implementation")
     ap.add_argument("--skip-micro", action="store_true", help="do not run the microbenchmarks")
     ap.add_argument("--micro-samples", type=int, default=30, help="Catch2 samples per microbenchmark")
+    ap.add_argument("--skip-instructions", action="store_true",
+                    help="do not count instructions under Callgrind (full mode only; needs valgrind)")
     ap.add_argument("--report", metavar="FILE", help="print the tables of a results file; measure nothing")
     args = ap.parse_args()
     if args.report:
@@ -904,6 +943,9 @@ def main() -> int:
         memory = measure_memory(plan, sluice, files)
         latency = measure_latency(plan, sluice, full_reports)
         startup = measure_startup(plan, sluice, node, files[1], args.skip_node)
+        counted = None
+        if not args.quick and not args.skip_instructions:
+            counted = measure_instructions(sluice, files[plan.throughput_records], work_dir)
         micro = None
         if not args.quick and not args.skip_micro:
             micro = run_micro(build_dir, args.micro_samples)
@@ -931,6 +973,7 @@ def main() -> int:
         "latency": latency,
         "stages": stage_costs(full_reports),
         "startup": startup,
+        "instructions": counted,
         "micro": micro,
         "bench_seconds": None,
         "plots": [],
