@@ -10,7 +10,7 @@ two builds"). They do not see cache misses or branch mispredictions: confirm a c
 should save time some other way with timed runs.
 
     bench/instructions.py build build-pgo                # two builds, the second against the first
-    bench/instructions.py --records 5000 build           # quicker, noisier in start-up share
+    bench/instructions.py --records 5000 build           # quicker, start-up a larger share
 
 Each argument is a build directory holding bin/sluice (or the path of a sluice binary). Needs
 valgrind (scripts/setup.sh --bench installs it). Python 3, standard library only.
@@ -28,8 +28,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PIPELINE = ROOT / "pipelines" / "reference.yaml"
-GENERATOR = ROOT.parent / "shared" / "reference" / "gen_events.py"
-SEED = 7
 
 # A stage's entry points as the runtime calls them: a plugin class named ...Stage, ...Source or
 # ...Sink in sluice::plugins::<plugin>. Helpers with the same method names are not matched, so
@@ -58,33 +56,6 @@ def sluice_binary(arg):
     if not path.is_file():
         fail(f"no sluice binary at {path} (give a build directory or the binary itself)")
     return path.resolve()
-
-
-def cut_events(source, records, out):
-    """Writes the first `records` lines of `source` to `out` (the generator is sequential: its
-    first N lines are what --records N writes)."""
-    with source.open("rb") as src, out.open("wb") as dst:
-        for _ in range(records):
-            dst.write(src.readline())
-
-
-def find_events(records, workdir):
-    """A file with `records` reference events: cut from bench/data/ or generated."""
-    data = ROOT / "bench" / "data"
-    candidates = sorted(data.glob(f"events-reference-s{SEED}-*.ndjson"),
-                        key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-    out = workdir / f"events-{records}.ndjson"
-    for source in candidates:
-        if int(source.stem.rsplit("-", 1)[1]) >= records:
-            cut_events(source, records, out)
-            return out, f"the first {records} lines of {source.relative_to(ROOT)}"
-    if not GENERATOR.is_file():
-        fail(f"no reference events in {data} and no generator at {GENERATOR}: "
-             "run scripts/bench.sh --quick once, or pass --input FILE")
-    with out.open("wb") as dst:
-        subprocess.run([sys.executable, str(GENERATOR), "--records", str(records), "--seed", str(SEED)],
-                       stdout=dst, check=True)
-    return out, f"gen_events.py --records {records} --seed {SEED}"
 
 
 def measure(binary, events, workdir, tag):
@@ -138,16 +109,21 @@ def main():
     parser.add_argument("--input", type=Path, help="an NDJSON file to run instead of reference events")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    if available():
-        fail(available())
+    missing = available()
+    if missing:
+        fail(missing)
     binaries = [sluice_binary(b) for b in args.builds]
+    if args.input:
+        events, origin = args.input.resolve(), str(args.input)
+    else:
+        import run_bench  # here: run_bench imports this module
+        # The bench's own cache of generated events (bench/data/), with exactly that many records.
+        cache = run_bench.DataCache(run_bench.BENCH / "data", binaries[0])
+        events = cache.ensure([args.records])[args.records]
+        origin = f"{cache.generator} events, seed {run_bench.SEED}"
 
     with tempfile.TemporaryDirectory(prefix="sluice-instructions-") as tmp:
         workdir = Path(tmp)
-        if args.input:
-            events, origin = args.input.resolve(), str(args.input)
-        else:
-            events, origin = find_events(args.records, workdir)
         results = []
         for i, binary in enumerate(binaries):
             print(f"callgrind: {binary} ...", file=sys.stderr, flush=True)

@@ -599,15 +599,9 @@ def measure_startup(plan: Plan, sluice: Sluice, node: Node, one_record: Path, sk
 INSTRUCTION_RECORDS = 20_000
 
 
-def measure_instructions(sluice: Sluice, data: Path, work_dir: Path) -> dict | None:
-    """Instructions a record, whole run and per stage (bench/instructions.py), on the first
-    INSTRUCTION_RECORDS lines of `data`: a figure that barely moves with the machine's load."""
-    missing = instructions.available()
-    if missing:
-        log(f"instructions: {missing}, skipped")
-        return None
-    events = work_dir / "instructions-events.ndjson"
-    instructions.cut_events(data, INSTRUCTION_RECORDS, events)
+def measure_instructions(sluice: Sluice, events: Path, work_dir: Path) -> dict | None:
+    """Instructions a record, whole run and per stage (bench/instructions.py), on `events`: a
+    figure that barely moves with the machine's load."""
     log(f"instructions: callgrind on {INSTRUCTION_RECORDS:,} records, 1 thread")
     try:
         total, stages, records = instructions.measure(sluice.binary, events, work_dir, "bench")
@@ -935,7 +929,11 @@ def main() -> int:
         if node.problem and not args.skip_node:
             log(f"Node.js comparison unavailable: {node.problem}")
         cache = DataCache(Path(args.data_dir).resolve(), sluice.binary)
-        files = cache.ensure(plan.sizes())
+        count_instructions = not args.quick and not args.skip_instructions
+        if count_instructions and instructions.available():
+            log(f"instructions: {instructions.available()}, skipped")
+            count_instructions = False
+        files = cache.ensure(plan.sizes() + ([INSTRUCTION_RECORDS] if count_instructions else []))
 
         throughput, full_reports = measure_throughput(plan, sluice, node, files[plan.throughput_records],
                                                       args.skip_node)
@@ -943,9 +941,7 @@ def main() -> int:
         memory = measure_memory(plan, sluice, files)
         latency = measure_latency(plan, sluice, full_reports)
         startup = measure_startup(plan, sluice, node, files[1], args.skip_node)
-        counted = None
-        if not args.quick and not args.skip_instructions:
-            counted = measure_instructions(sluice, files[plan.throughput_records], work_dir)
+        counted = measure_instructions(sluice, files[INSTRUCTION_RECORDS], work_dir) if count_instructions else None
         micro = None
         if not args.quick and not args.skip_micro:
             micro = run_micro(build_dir, args.micro_samples)
