@@ -154,22 +154,31 @@ void LineReader::skip_too_large_line(sdk::Batch& batch, std::string& in, std::si
 
 std::size_t LineReader::read_block(std::string& in, std::size_t wanted) {
   const std::size_t old = in.size();
-  in.resize(old + wanted);
-  ssize_t n;
-  for (;;) {
-    n = ::read(fd_, in.data() + old, wanted);
-    if (n >= 0) break;
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) {  // a non-blocking stdin: wait for data
-      pollfd pfd{fd_, POLLIN, 0};
-      ::poll(&pfd, 1, -1);
-      continue;
+  int err = 0;
+  auto read_into = [&](char* data, std::size_t) -> std::size_t {
+    for (;;) {
+      const ssize_t got = ::read(fd_, data + old, wanted);
+      if (got >= 0) return old + static_cast<std::size_t>(got);
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {  // a non-blocking stdin: wait for data
+        pollfd pfd{fd_, POLLIN, 0};
+        ::poll(&pfd, 1, -1);
+        continue;
+      }
+      err = errno;
+      return old;
     }
-    const int err = errno;
-    in.resize(old);
-    throw std::runtime_error("file_source: cannot read '" + path_ + "': " + std::strerror(err));
-  }
-  in.resize(old + static_cast<std::size_t>(n));
+  };
+#ifdef __cpp_lib_string_resize_and_overwrite
+  // The kernel writes the new bytes: zero-filling them first would touch every input byte once
+  // more (this file is compiled as C++23 where the library has it; see CMakeLists.txt).
+  in.resize_and_overwrite(old + wanted, read_into);
+#else
+  in.resize(old + wanted);
+  in.resize(read_into(in.data(), in.size()));
+#endif
+  if (err != 0) throw std::runtime_error("file_source: cannot read '" + path_ + "': " + std::strerror(err));
+  const std::size_t n = in.size() - old;
   if (n == 0) eof_ = true;
   bytes_read_ += static_cast<uint64_t>(n);
   return static_cast<std::size_t>(n);
@@ -181,7 +190,7 @@ std::size_t LineReader::next_read_size(std::size_t records_missing) const {
   const std::size_t block = options_.read_block_bytes;
   if (lines_seen_ == 0) return block;
   const uint64_t average = bytes_consumed() / lines_seen_ + 1;
-  const uint64_t estimate = average * records_missing + average * records_missing / 8 + 4096;
+  const uint64_t estimate = average * records_missing + average * records_missing / 32 + 4096;
   return static_cast<std::size_t>(
       std::clamp<uint64_t>(estimate, std::min(kMinReadBytes, block), block));
 }

@@ -1,4 +1,5 @@
 #include "file_source.hpp"
+#include "line_reader.hpp"
 #include "temp_dir.hpp"
 
 #include <sluice/sdk/testing.hpp>
@@ -256,6 +257,28 @@ TEST_CASE("a directory fails start()", "[file_source]") {
   TempDir dir;
   auto t = make_stage<FileSource>("path: '" + dir.path().string() + "'\n");
   CHECK_THROWS_AS(t.stage->start(), std::runtime_error);
+}
+
+TEST_CASE("a failed read throws with the path and the system error, and adds nothing", "[file_source]") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  // Reading the write end of a pipe fails (EBADF) on every system.
+  sluice::plugins::file_source::LineReader reader(fds[1], "the-input", {}, false);
+  Batch batch(0);
+  batch.input() = "kept";
+  try {
+    reader.fill(batch);
+    FAIL("fill() did not throw");
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    CHECK(what.find("the-input") != std::string::npos);
+    CHECK(what.find("Bad file descriptor") != std::string::npos);
+  }
+  CHECK(batch.input() == "kept");
+  CHECK(batch.size() == 0);
+  CHECK(reader.bytes_read() == 0);
+  ::close(fds[0]);
+  ::close(fds[1]);
 }
 
 TEST_CASE("config errors point at the option", "[file_source]") {
