@@ -12,27 +12,6 @@ StringIndex::StringIndex(std::size_t expected) {
   mask_ = capacity - 1;
 }
 
-std::size_t StringIndex::hash(std::string_view key) noexcept {
-  // Eight bytes per multiply; the shifts fold the high bits into the low ones the table uses.
-  constexpr uint64_t kMultiplier = 0x9E3779B97F4A7C15ull;
-  uint64_t h = (key.size() + 1) * kMultiplier;
-  const char* p = key.data();
-  std::size_t n = key.size();
-  for (; n >= 8; p += 8, n -= 8) {
-    uint64_t word;
-    std::memcpy(&word, p, 8);
-    h = (h ^ word) * kMultiplier;
-    h ^= h >> 29;
-  }
-  if (n > 0) {
-    uint64_t word = 0;
-    std::memcpy(&word, p, n);
-    h = (h ^ word) * kMultiplier;
-    h ^= h >> 29;
-  }
-  return static_cast<std::size_t>(h ^ (h >> 32));
-}
-
 uint32_t StringIndex::find(std::string_view key, std::size_t h) const noexcept {
   for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
     const Slot& s = slots_[i];

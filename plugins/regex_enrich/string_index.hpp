@@ -2,6 +2,8 @@
 // probe sequence over a contiguous array, no allocation per lookup.
 #pragma once
 
+#include <sluice/plugins/common/hash_bytes.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -19,7 +21,7 @@ class StringIndex {
   // Sized for about `expected` keys before the first growth.
   explicit StringIndex(std::size_t expected = 16);
 
-  static std::size_t hash(std::string_view key) noexcept;
+  static std::size_t hash(std::string_view key) noexcept { return common::hash_bytes(key); }
   // The value stored for key (whose hash() is `h`), or kAbsent.
   uint32_t find(std::string_view key, std::size_t h) const noexcept;
   uint32_t find(std::string_view key) const noexcept { return find(key, hash(key)); }

@@ -2,6 +2,7 @@
 // into one string owned by the table, so a lookup allocates nothing.
 #pragma once
 
+#include <sluice/plugins/common/hash_bytes.hpp>
 #include <sluice/plugins/common/short_bytes.hpp>
 
 #include <cstdint>
@@ -14,35 +15,8 @@ namespace sluice::plugins::window_aggregate {
 
 using common::bytes_equal;
 
-// A fast 64-bit hash of short byte strings (8 bytes per multiply); not cryptographic.
-inline uint64_t hash_key(std::string_view key) noexcept {
-  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
-  auto mix = [](uint64_t h) {
-    h ^= h >> 32;
-    h *= 0xD6E8FEB86659FD93ull;
-    h ^= h >> 32;
-    return h;
-  };
-  uint64_t h = key.size() * kMul;
-  const char* p = key.data();
-  std::size_t n = key.size();
-  for (; n >= 8; n -= 8, p += 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = (h ^ w) * kMul;
-    h ^= h >> 29;
-  }
-  if (n > 0) {
-    uint64_t w = 0;
-    if (key.size() >= 8) {
-      std::memcpy(&w, key.data() + key.size() - 8, 8);  // the last 8 bytes, overlapping
-    } else {
-      for (std::size_t i = 0; i < n; ++i) w |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
-    }
-    h = (h ^ w) * kMul;
-  }
-  return mix(h);
-}
+// The hash of an encoded group key (GroupTable stores it with the key).
+inline uint64_t hash_key(std::string_view key) noexcept { return common::hash_bytes(key); }
 
 // Not thread-safe. Group indices are whatever the caller inserts (the window's group order).
 class GroupTable {
