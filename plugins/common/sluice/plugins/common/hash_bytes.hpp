@@ -85,7 +85,7 @@ inline uint64_t hash_bytes(const char* p, std::size_t n) noexcept {
     a = load64(p + left - 16);
     b = load64(p + left - 8);
   }
-  return hash_detail::fold_multiply(kMix1 ^ n, fold_multiply(a ^ kMix0, b ^ seed));
+  return fold_multiply(kMix1 ^ n, fold_multiply(a ^ kMix0, b ^ seed));
 }
 
 inline uint64_t hash_bytes(std::string_view s) noexcept { return hash_bytes(s.data(), s.size()); }
