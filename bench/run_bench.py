@@ -930,8 +930,9 @@ def main() -> int:
             log(f"Node.js comparison unavailable: {node.problem}")
         cache = DataCache(Path(args.data_dir).resolve(), sluice.binary)
         count_instructions = not args.quick and not args.skip_instructions
-        if count_instructions and instructions.available():
-            log(f"instructions: {instructions.available()}, skipped")
+        unavailable = instructions.available() if count_instructions else None
+        if unavailable:
+            log(f"instructions: {unavailable}, skipped")
             count_instructions = False
         files = cache.ensure(plan.sizes() + ([INSTRUCTION_RECORDS] if count_instructions else []))
 

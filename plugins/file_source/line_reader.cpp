@@ -155,9 +155,10 @@ void LineReader::skip_too_large_line(sdk::Batch& batch, std::string& in, std::si
 std::size_t LineReader::read_block(std::string& in, std::size_t wanted) {
   const std::size_t old = in.size();
   int err = 0;
-  auto read_into = [&](char* data, std::size_t) -> std::size_t {
+  // Reads into data[old, size) and returns the size the string keeps.
+  auto read_into = [&](char* data, std::size_t size) -> std::size_t {
     for (;;) {
-      const ssize_t got = ::read(fd_, data + old, wanted);
+      const ssize_t got = ::read(fd_, data + old, size - old);
       if (got >= 0) return old + static_cast<std::size_t>(got);
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) {  // a non-blocking stdin: wait for data

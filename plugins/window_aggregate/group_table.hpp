@@ -6,7 +6,6 @@
 #include <sluice/plugins/common/short_bytes.hpp>
 
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
