@@ -56,20 +56,10 @@ class ConfigNode {
   enum class Type { null, scalar, sequence, map };
 
   ConfigNode() = default;
-  static ConfigNode make_scalar(std::string value, bool quoted, Mark mark) {
-    ConfigNode n;
-    n.type_ = Type::scalar;
-    n.scalar_ = std::move(value);
-    n.quoted_ = quoted;
-    n.mark_ = std::move(mark);
-    return n;
-  }
-  static ConfigNode make(Type type, Mark mark) {
-    ConfigNode n;
-    n.type_ = type;
-    n.mark_ = std::move(mark);
-    return n;
-  }
+  // These and push_back are defined below ConfigNode::Entry: code that makes, moves or destroys
+  // a ConfigNode needs Entry complete, and some compilers check that where the code stands.
+  static ConfigNode make_scalar(std::string value, bool quoted, Mark mark);
+  static ConfigNode make(Type type, Mark mark);
 
   Type type() const noexcept { return type_; }
   bool is_null() const noexcept { return type_ == Type::null; }
@@ -136,7 +126,7 @@ class ConfigNode {
     if (type_ != Type::sequence) fail("expected a list, found " + type_name());
     return items_;
   }
-  void push_back(ConfigNode n) { items_.push_back(std::move(n)); }
+  void push_back(ConfigNode n);
 
   // --- maps: entries keep their key's position ---
   struct Entry;
@@ -196,6 +186,21 @@ struct ConfigNode::Entry {
   ConfigNode value;
 };
 
+inline ConfigNode ConfigNode::make_scalar(std::string value, bool quoted, Mark mark) {
+  ConfigNode n;
+  n.type_ = Type::scalar;
+  n.scalar_ = std::move(value);
+  n.quoted_ = quoted;
+  n.mark_ = std::move(mark);
+  return n;
+}
+inline ConfigNode ConfigNode::make(Type type, Mark mark) {
+  ConfigNode n;
+  n.type_ = type;
+  n.mark_ = std::move(mark);
+  return n;
+}
+inline void ConfigNode::push_back(ConfigNode n) { items_.push_back(std::move(n)); }
 inline const std::vector<ConfigNode::Entry>& ConfigNode::entries() const {
   if (type_ != Type::map) fail("expected a map, found " + type_name());
   return entries_;
