@@ -1,8 +1,10 @@
 # Compiles every public SDK header on its own, as the first include of a file, with one compiler:
 # each must bring what it uses, and must not lean on one compiler's leniency (GCC, for one, lets a
 # member function in a class body use a nested type defined only after the class; Clang does not).
-#   cmake -DCOMPILER=<c++ compiler> -DINCLUDE_DIRS="<sdk include>;<boost include>..." -DWORK_DIR=<scratch>
+#   cmake -DCOMPILER=<c++ compiler> -DINCLUDE_DIRS="<boost include>;..." -DWORK_DIR=<scratch>
 #         -P headers_alone_test.cmake
+# The SDK's headers are taken from this checkout; INCLUDE_DIRS names only where their
+# dependencies (Boost, yaml-cpp) lie, when that is outside the compiler's default folders.
 cmake_minimum_required(VERSION 3.25)
 
 get_filename_component(sdk_include ${CMAKE_CURRENT_LIST_DIR}/../../sdk/include ABSOLUTE)
