@@ -11,6 +11,8 @@ should save time some other way with timed runs.
 
     bench/instructions.py build build-pgo                # two builds, the second against the first
     bench/instructions.py --records 5000 build           # quicker, start-up a larger share
+    bench/instructions.py build build --pipeline pipelines/reference.yaml --pipeline other.yaml
+                                                         # one build, two pipelines (in that order)
 
 Each argument is a build directory holding bin/sluice (or the path of a sluice binary). Needs
 valgrind (scripts/setup.sh --bench installs it). Python 3, standard library only.
@@ -58,14 +60,14 @@ def sluice_binary(arg):
     return path.resolve()
 
 
-def measure(binary, events, workdir, tag):
+def measure(binary, pipeline, events, workdir, tag):
     """Callgrind over one run: (instructions in total, {plugin: inclusive instructions}, records in)."""
     out = workdir / f"callgrind-{tag}.out"
     stats = workdir / f"stats-{tag}.json"
     env = dict(os.environ, INPUT=str(events), METRICS_DB=str(workdir / f"metrics-{tag}.db"),
                DEAD_LETTER=str(workdir / f"dead-{tag}.ndjson"))
     command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-               str(binary), "run", str(PIPELINE), "--threads", "1", "--quiet", "--stats-json", str(stats)]
+               str(binary), "run", str(pipeline), "--threads", "1", "--quiet", "--stats-json", str(stats)]
     run = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if run.returncode != 0:
         fail(f"{binary} under callgrind exited {run.returncode}:\n{run.stderr[-2000:]}")
@@ -108,7 +110,15 @@ def main():
     parser.add_argument("--records", type=int, default=20000, help="events to run (default 20000)")
     parser.add_argument("--input", type=Path, help="an NDJSON file to run instead of reference events")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--pipeline", type=Path, action="append",
+                        help="the pipeline to run (default pipelines/reference.yaml); once for every build, "
+                             "or once per build in the same order")
     args = parser.parse_args()
+    pipelines = [p.resolve() for p in args.pipeline or [PIPELINE]]
+    if len(pipelines) == 1:
+        pipelines *= len(args.builds)
+    if len(pipelines) != len(args.builds):
+        fail(f"{len(pipelines)} --pipeline for {len(args.builds)} builds: give one, or one per build")
     missing = available()
     if missing:
         fail(missing)
@@ -127,7 +137,7 @@ def main():
         results = []
         for i, binary in enumerate(binaries):
             print(f"callgrind: {binary} ...", file=sys.stderr, flush=True)
-            results.append(measure(binary, events, workdir, str(i)))
+            results.append(measure(binary, pipelines[i], events, workdir, str(i)))
 
     records = {r[2] for r in results}
     if len(records) != 1:
