@@ -45,7 +45,7 @@ int run_command(const Invocation& inv) {
   std::string stats_json;
   bool quiet = false;
   std::string admin_address, admin_token_file;
-  bool watch = false;
+  bool watch = false, no_prune = false;
   po::options_description options("run options");
   add_common_options(options, common);
   options.add_options()("threads,t", po::value(&threads), "worker threads (default: all cores)")(
@@ -59,7 +59,9 @@ int run_command(const Invocation& inv) {
       "admin-token-file", po::value(&admin_token_file),
       "require 'Authorization: Bearer TOKEN' from the admin API's clients, TOKEN being this file's first line "
       "(default: $SLUICE_ADMIN_TOKEN; none: no token)")(
-      "watch", po::bool_switch(&watch), "reload the pipeline file when it changes, as on SIGHUP");
+      "watch", po::bool_switch(&watch), "reload the pipeline file when it changes, as on SIGHUP")(
+      "no-prune", po::bool_switch(&no_prune),
+      "compute every field, even those no stage after it reads (as prune_fields: false)");
   if (auto rc = parse_command_line(inv, "usage: sluice run PIPELINE.yaml [options]", options, true, common))
     return *rc;
 
@@ -72,7 +74,7 @@ int run_command(const Invocation& inv) {
   try {
     plugin::PluginRegistry registry = make_registry(inv, common);
     pipeline = std::make_unique<runtime::Pipeline>(config::load_pipeline(common.pipeline), registry,
-                                                   runtime::AssembleOptions{false, threads, batch_size, max_in_flight});
+                                                   runtime::AssembleOptions{false, threads, batch_size, max_in_flight, !no_prune});
   } catch (const sdk::ConfigError& e) {
     std::cerr << e.format() << "\n";
     return kExitInvalid;

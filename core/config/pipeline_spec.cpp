@@ -14,8 +14,8 @@ namespace {
 using sdk::ConfigError;
 using sdk::ConfigNode;
 
-const std::vector<std::string> kPipelineKeys = {"name",        "description", "source",        "stages", "sink",
-                                                "dead_letter", "batch_size",  "max_in_flight"};
+const std::vector<std::string> kPipelineKeys = {"name",       "description",   "source",      "stages", "sink",
+                                                "dead_letter", "batch_size", "max_in_flight", "prune_fields"};
 const std::vector<std::string> kStageKeys = {"name", "plugin", "config", "concurrency", "on_error", "description"};
 
 void reject_unknown_keys(const ConfigNode& map, const std::vector<std::string>& allowed, const std::string& what) {
@@ -97,6 +97,7 @@ PipelineSpec parse_pipeline(const std::string& text, const std::filesystem::path
     spec.dead_letter = parse_stage(*dl, "dead_letter", "dead_letter");
   if (const ConfigNode* b = root.find("batch_size")) spec.batch_size = positive_u32(*b, "batch_size");
   if (const ConfigNode* m = root.find("max_in_flight")) spec.max_in_flight = positive_u32(*m, "max_in_flight");
+  spec.prune_fields = root.get_bool("prune_fields", true);
 
   std::set<std::string> names;
   auto claim = [&names](const StageSpec& s) {

@@ -40,6 +40,8 @@ struct PipelineSpec {
   std::optional<StageSpec> dead_letter;
   uint32_t batch_size = 512;  // small enough that a batch stays in cache from stage to stage
   uint32_t max_in_flight = 0;  // 0: twice the worker threads, plus 2
+  // Tell each stage which fields the stages after it read, so that it may skip the others.
+  bool prune_fields = true;
   // Directory of the pipeline file (resource paths resolve against it).
   std::filesystem::path directory() const { return file.parent_path(); }
 };

@@ -76,6 +76,8 @@ ReloadPlan plan_reload(Pipeline& pipeline, const config::PipelineSpec& next) {
     refuse(fmt::format("batch_size ({} -> {})", running.batch_size, next.batch_size));
   if (next.max_in_flight != running.max_in_flight)
     refuse(fmt::format("max_in_flight ({} -> {})", running.max_in_flight, next.max_in_flight));
+  if (next.prune_fields != running.prune_fields)
+    refuse(fmt::format("prune_fields ({} -> {})", running.prune_fields, next.prune_fields));
 
   const config::StageSpec& source = pipeline.source().current()->spec;
   if (next.source.name != source.name || differs(next.source, source))

@@ -4,6 +4,7 @@
 #include "runtime/pipeline.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <exception>
 
@@ -195,18 +196,42 @@ SwapResult Pipeline::try_swap(StageSlot& slot, const SwapRequest& request) {
     return fail(SwapError::load_failed,
                 fmt::format("plugin {} ({}) declares kind {} but its stage does not implement it", label(d),
                             d.file.string(), plugin::kind_name(kind)));
+  // Field pruning: a transform is told what the running stages after it read.
+  std::size_t index = transforms_.size();  // the slot's place among the transforms, if it is one
+  for (std::size_t i = 0; i < transforms_.size(); ++i)
+    if (transforms_[i].get() == &slot) index = i;
+  next->wanted = index < transforms_.size() ? field_plan()[index] : sdk::FieldSet::every();
   sdk::InitContext ctx{slot.name(),
                        next->spec.config,
                        spec_.directory(),
                        batch_size_,
                        slot.role() == SlotRole::dead_letter ? sdk::SinkRole::dead_letters : sdk::SinkRole::records,
-                       false};
+                       false,
+                       &next->wanted,
+                       &next->field_use};
   try {
     next->stage->init(ctx);
   } catch (const sdk::ConfigError&) {
     return fail(SwapError::config_rejected, current_exception_message());
   } catch (...) {
     return fail(SwapError::init_failed, label(d) + " failed to initialise: " + current_exception_message());
+  }
+  // The stages before this one were told at their init() what the stages after them read, and
+  // may skip computing anything else: a new version that reads more cannot be served by them.
+  const std::vector<sdk::FieldSet> plan = field_plan(&slot, &next->field_use);
+  for (std::size_t i = 0; i < transforms_.size() && i < index; ++i) {
+    std::shared_ptr<StageInstance> before = transforms_[i]->current();
+    const sdk::FieldSet& skippable = before->field_use.skippable();
+    if (plan[i].within(before->wanted) || skippable.empty()) continue;
+    std::vector<std::string> skipped;  // read after the swap, and possibly not computed
+    for (const std::string& f : skippable.names())
+      if (plan[i].contains(f) && !before->wanted.contains(f)) skipped.push_back(f);
+    if (skipped.empty()) continue;
+    return fail(SwapError::not_swappable,
+                fmt::format("after this change the stages after '{}' would read {}, which that stage skips: at "
+                            "start nothing after it read {}; restart the pipeline to apply the change, or run it "
+                            "with `prune_fields: false` (or `sluice run --no-prune`)",
+                            transforms_[i]->name(), fmt::join(skipped, ", "), skipped.size() > 1 ? "them" : "it"));
   }
   try {
     next->start();

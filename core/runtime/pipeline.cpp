@@ -3,11 +3,13 @@
 #include "config/did_you_mean.hpp"
 #include "graph/pipeline_graph.hpp"
 #include "plugin/option_check.hpp"
+#include "runtime/field_demand.hpp"
 
 #include <tbb/info.h>
 
 #include <exception>
 #include <iostream>
+#include <optional>
 
 namespace sluice::runtime {
 
@@ -33,9 +35,10 @@ Pipeline::Pipeline(config::PipelineSpec spec, plugin::PluginRegistry& registry, 
   max_in_flight_ = options.max_in_flight ? options.max_in_flight
                    : spec_.max_in_flight ? spec_.max_in_flight
                                          : 2 * threads_ + 2;
+  prune_fields_ = spec_.prune_fields && options.prune_fields;
 
-  auto make_slot = [&](const config::StageSpec& s, SlotRole slot_role, sdk::StageKind kind, sdk::SinkRole role) {
-    std::shared_ptr<StageInstance> instance = instantiate(s, kind, registry, role, options.check_only);
+  auto make_slot = [&](const config::StageSpec& s, SlotRole slot_role, sdk::StageKind kind) {
+    std::shared_ptr<StageInstance> instance = instantiate(s, kind, registry);
     uint32_t concurrency = 1;
     if (kind == sdk::StageKind::transform && instance->description().threading == sdk::Threading::reentrant)
       concurrency = s.concurrency.value_or(threads_);
@@ -48,13 +51,54 @@ Pipeline::Pipeline(config::PipelineSpec spec, plugin::PluginRegistry& registry, 
     return std::make_unique<StageSlot>(s, slot_role, std::move(instance), concurrency);
   };
 
-  source_ = make_slot(spec_.source, SlotRole::source, sdk::StageKind::source, sdk::SinkRole::records);
+  // Loaded and created in file order, so that the first problem in the file is the one reported.
+  source_ = make_slot(spec_.source, SlotRole::source, sdk::StageKind::source);
   for (const config::StageSpec& s : spec_.stages)
-    transforms_.push_back(make_slot(s, SlotRole::transform, sdk::StageKind::transform, sdk::SinkRole::records));
-  sink_ = make_slot(spec_.sink, SlotRole::sink, sdk::StageKind::sink, sdk::SinkRole::records);
-  if (spec_.dead_letter)
-    dead_letter_ =
-        make_slot(*spec_.dead_letter, SlotRole::dead_letter, sdk::StageKind::sink, sdk::SinkRole::dead_letters);
+    transforms_.push_back(make_slot(s, SlotRole::transform, sdk::StageKind::transform));
+  sink_ = make_slot(spec_.sink, SlotRole::sink, sdk::StageKind::sink);
+  if (spec_.dead_letter) dead_letter_ = make_slot(*spec_.dead_letter, SlotRole::dead_letter, sdk::StageKind::sink);
+
+  // Initialised from the sinks back to the source, so that each transform learns at init()
+  // what the stages after it read (field pruning). A failed init() does not stop the walk: the
+  // error reported is the one nearest the top of the file, as for the checks above.
+  std::optional<sdk::ConfigError> error;
+  auto init = [&](StageInstance& instance, sdk::SinkRole role, const sdk::FieldSet& wanted) {
+    try {
+      initialise(instance, role, options.check_only, wanted);
+    } catch (const sdk::ConfigError& e) {
+      error = e;
+      instance.field_use = sdk::FieldUse();  // reads every field, as far as the stages before it know
+    }
+  };
+  const sdk::FieldSet every = sdk::FieldSet::every();
+  if (dead_letter_) init(*dead_letter_->current(), sdk::SinkRole::dead_letters, every);
+  init(*sink_->current(), sdk::SinkRole::records, every);
+  FieldDemand demand(prune_fields_, sink_->current()->field_use,
+                     dead_letter_ ? &dead_letter_->current()->field_use : nullptr);
+  for (std::size_t i = transforms_.size(); i-- > 0;) {
+    StageInstance& t = *transforms_[i]->current();
+    init(t, sdk::SinkRole::records, demand.wanted());
+    demand.step_back(t.field_use);
+  }
+  init(*source_->current(), sdk::SinkRole::records, demand.wanted());
+  if (error) throw *error;
+}
+
+std::vector<sdk::FieldSet> Pipeline::field_plan(const StageSlot* replaced, const sdk::FieldUse* use) {
+  std::vector<std::shared_ptr<StageInstance>> held;  // keeps each FieldUse used below alive
+  auto use_of = [&](const StageSlot* slot) -> const sdk::FieldUse* {
+    if (slot == replaced) return use;
+    held.push_back(slot->current());
+    return &held.back()->field_use;
+  };
+  held.reserve(transforms_.size() + 2);
+  FieldDemand demand(prune_fields_, *use_of(sink_.get()), dead_letter_ ? use_of(dead_letter_.get()) : nullptr);
+  std::vector<sdk::FieldSet> plan(transforms_.size());
+  for (std::size_t i = transforms_.size(); i-- > 0;) {
+    plan[i] = demand.wanted();
+    demand.step_back(*use_of(transforms_[i].get()));
+  }
+  return plan;
 }
 
 Pipeline::~Pipeline() {
@@ -81,8 +125,7 @@ StageSlot* Pipeline::find(std::string_view name) {
 }
 
 std::shared_ptr<StageInstance> Pipeline::instantiate(const config::StageSpec& s, sdk::StageKind kind,
-                                                     plugin::PluginRegistry& registry, sdk::SinkRole role,
-                                                     bool check_only) {
+                                                     plugin::PluginRegistry& registry) {
   auto instance = std::make_shared<StageInstance>();
   instance->spec = s;
   try {
@@ -112,18 +155,25 @@ std::shared_ptr<StageInstance> Pipeline::instantiate(const config::StageSpec& s,
   if (!instance->source && !instance->transform && !instance->sink)
     throw sdk::ConfigError(s.plugin_mark, "plugin " + d.name + " (" + d.file.string() + ") declares kind " +
                                               kind_name(kind) + " but its stage does not implement it");
-  sdk::InitContext ctx{s.name, s.config, spec_.directory(), batch_size_, role, check_only};
+  return instance;
+}
+
+void Pipeline::initialise(StageInstance& instance, sdk::SinkRole role, bool check_only, const sdk::FieldSet& wanted) {
+  const config::StageSpec& s = instance.spec;
+  const plugin::PluginDescription& d = instance.description();
+  instance.wanted = wanted;
+  sdk::InitContext ctx{s.name,     s.config,        spec_.directory(),    batch_size_, role,
+                       check_only, &instance.wanted, &instance.field_use};
   try {
-    instance->stage->init(ctx);
+    instance.stage->init(ctx);
   } catch (const sdk::ConfigError& e) {
-    // The exception object (and its vtable) lives in the plugin, which unloads as soon as
-    // `instance` goes out of scope: rethrow a copy made here.
+    // The exception object (and its vtable) lives in the plugin, which unloads as soon as the
+    // pipeline being assembled is dropped: rethrow a copy made here.
     throw sdk::ConfigError(e.mark(), e.what(), e.hint());
   } catch (const std::exception& e) {
     throw sdk::ConfigError(s.mark, "stage '" + s.name + "' (" + d.name + " " + d.version +
                                        ") failed to initialise: " + e.what());
   }
-  return instance;
 }
 
 RunPhase Pipeline::phase() const {

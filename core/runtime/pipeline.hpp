@@ -25,6 +25,7 @@ struct AssembleOptions {
   uint32_t threads = 0;     // worker threads; 0 = all cores
   uint32_t batch_size = 0;  // 0 = the pipeline's
   uint32_t max_in_flight = 0;
+  bool prune_fields = true;  // false: no field pruning, whatever the pipeline says
 };
 
 // Where a pipeline is in its life. Swaps are accepted only while it runs.
@@ -52,6 +53,8 @@ class Pipeline {
   uint32_t threads() const { return threads_; }
   uint32_t batch_size() const { return batch_size_; }
   uint32_t max_in_flight() const { return max_in_flight_; }
+  // What the stages after the transform at `index` read: the fields it may not skip.
+  sdk::FieldSet wanted_after(std::size_t index) { return transforms_.at(index)->current()->wanted; }
 
   // Every slot in order: source, transforms, sink, dead letter.
   std::vector<StageSlot*> slots();
@@ -80,8 +83,14 @@ class Pipeline {
   uint64_t swaps_failed();
 
  private:
+  // Loads the plugin, checks its kind and options, creates the stage (not initialised yet).
   std::shared_ptr<StageInstance> instantiate(const config::StageSpec& spec, sdk::StageKind kind,
-                                             plugin::PluginRegistry& registry, sdk::SinkRole role, bool check_only);
+                                             plugin::PluginRegistry& registry);
+  // Calls init(), telling the stage that the stages after it read `wanted`.
+  void initialise(StageInstance& instance, sdk::SinkRole role, bool check_only, const sdk::FieldSet& wanted);
+  // What the stages after each transform read (field pruning), from the running instances'
+  // declarations; `replaced`'s, when given, is taken from `use` instead.
+  std::vector<sdk::FieldSet> field_plan(const StageSlot* replaced = nullptr, const sdk::FieldUse* use = nullptr);
   SwapResult try_swap(StageSlot& slot, const SwapRequest& request);
   SwapResult finish_serial_swap(StageSlot& slot, std::shared_ptr<PendingSwap> pending,
                                 std::chrono::milliseconds timeout);
@@ -92,6 +101,7 @@ class Pipeline {
   uint32_t threads_;
   uint32_t batch_size_;
   uint32_t max_in_flight_;
+  bool prune_fields_;
   std::unique_ptr<StageSlot> source_;
   std::vector<std::unique_ptr<StageSlot>> transforms_;
   std::unique_ptr<StageSlot> sink_;

@@ -38,6 +38,10 @@ struct StageInstance {
   sdk::PreparingTransform* preparing = nullptr;  // the transform, when it prepares batches
   sdk::Sink* sink = nullptr;
   config::StageSpec spec;
+  // Field pruning: what the stages after this one read, as told to init(), and what the stage
+  // declared there about what it reads. Fixed for the instance's life.
+  sdk::FieldSet wanted;
+  sdk::FieldUse field_use;
 
   const plugin::PluginDescription& description() const { return plugin->description(); }
   // Calls stage->start(); throws what it throws. Control plane, one thread.

@@ -92,6 +92,8 @@ void JsonParseStage::init(const sdk::InitContext& ctx) {
   }
   max_depth_ = static_cast<std::size_t>(depth);
   require_object_ = config.get_bool("require_object", true);
+  // Field pruning: a record's value comes from its raw line, never from the fields before.
+  if (ctx.field_use != nullptr) ctx.field_use->reads(sdk::FieldSet());
 
   skip_contents_.clear();
   const sdk::ConfigNode* names = config.is_map() ? config.find("skip_contents") : nullptr;

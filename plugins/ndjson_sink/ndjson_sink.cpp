@@ -31,6 +31,9 @@ void NdjsonSink::init(const sdk::InitContext& ctx) {
               "raw writes the input lines as read, for records never parsed");
   }
   append_ = config.get_bool("append", false);
+  // Field pruning: a dead letter is written from its reason and raw line, never from its fields.
+  // Records are written whole, so their sink declares nothing (every field is read).
+  if (ctx.field_use != nullptr && role_ == sdk::SinkRole::dead_letters) ctx.field_use->reads(sdk::FieldSet());
   sync_every_batch_ = config.get_bool("flush_every_batch", false);
   keep_line_numbers_ = config.get_bool("keep_line_numbers", false);
   if (keep_line_numbers_ && (format_ != Format::raw || role_ != sdk::SinkRole::records))

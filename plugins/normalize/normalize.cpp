@@ -32,6 +32,14 @@ void NormalizeStage::init(const sdk::InitContext& ctx) {
   operations_ = compile_operations(ctx.config);
   hint_slots_ = 0;
   for (Operation& op : operations_) hint_slots_ = op.to.number_keys(op.field.number_keys(hint_slots_));
+  if (ctx.field_use != nullptr) {  // field pruning: the fields each operation reads or writes
+    sdk::FieldSet reads;
+    for (const Operation& op : operations_) {
+      reads.add_path(op.field.text());
+      if (!op.to.text().empty()) reads.add_path(op.to.text());
+    }
+    ctx.field_use->reads(reads);
+  }
 }
 
 void NormalizeStage::process(sdk::Batch& batch) {

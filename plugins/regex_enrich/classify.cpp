@@ -33,17 +33,27 @@ ClassifyOp ClassifyOp::parse(const sdk::ConfigNode& node, const sdk::InitContext
   return op;
 }
 
+bool ClassifyOp::prune(const KeepField& keep) {
+  std::erase_if(captures_, [&](const CaptureSpec& c) { return !keep(c.target()); });
+  write_target_ = keep(target_);
+  max_capture_group_ = -1;
+  for (const CaptureSpec& c : captures_) max_capture_group_ = std::max(max_capture_group_, c.group());
+  return write_target_ || !captures_.empty();
+}
+
 void ClassifyOp::evaluate(std::string_view text, const json::storage_ptr& sp, std::vector<Output>& out) const {
   int index = text.data() != nullptr ? rules_.first_match(text) : -1;
   if (index < 0) {
-    out.push_back(fallback_ ? Output{json::value(*fallback_, sp), true} : Output{json::value(sp), false});
+    out.push_back(fallback_ && write_target_ ? Output{json::value(*fallback_, sp), true}
+                                             : Output{json::value(sp), false});
     for (const CaptureSpec& c : captures_) {
       const json::value* f = c.fallback();
       out.push_back(f ? Output{json::value(*f, sp), true} : Output{json::value(sp), false});
     }
     return;
   }
-  out.push_back(Output{json::value(rule_names_[static_cast<std::size_t>(index)], sp), true});
+  out.push_back(write_target_ ? Output{json::value(rule_names_[static_cast<std::size_t>(index)], sp), true}
+                              : Output{json::value(sp), false});
   if (captures_.empty()) return;
 
   const RE2& regex = *rules_.rule(index).regex;

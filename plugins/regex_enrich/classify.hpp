@@ -30,6 +30,9 @@ class ClassifyOp {
   const FieldPath& output_path(std::size_t i) const noexcept {
     return i == 0 ? target_ : captures_[i - 1].target();
   }
+  // Field pruning, before the op is used: drops the captures whose field `keep` refuses and,
+  // where it refuses the target, leaves the target unset. False when nothing is left to write.
+  bool prune(const KeepField& keep);
   // Appends output_count() outputs, built on `sp`, for the field's string `text`, or for a
   // missing or non-string field where `text.data() == nullptr`.
   void evaluate(std::string_view text, const boost::json::storage_ptr& sp, std::vector<Output>& out) const;
@@ -40,6 +43,7 @@ class ClassifyOp {
   FieldPath target_;
   std::optional<boost::json::value> fallback_;
   std::vector<CaptureSpec> captures_;
+  bool write_target_ = true;
   std::vector<boost::json::value> rule_names_;  // rule i's name as a JSON string
   int max_capture_group_ = -1;                   // -1: no captures
 };

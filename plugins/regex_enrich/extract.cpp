@@ -30,6 +30,19 @@ ExtractOp ExtractOp::parse(const sdk::ConfigNode& node) {
   return op;
 }
 
+bool ExtractOp::prune(const KeepField& keep) {
+  for (std::size_t i = captures_.size(); i-- > 0;) {
+    if (keep(captures_[i].target())) continue;
+    captures_.erase(captures_.begin() + static_cast<std::ptrdiff_t>(i));
+    targets_.erase(targets_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  max_group_ = 0;
+  for (const CaptureSpec& c : captures_) max_group_ = std::max(max_group_, c.group());
+  missing_.clear();
+  evaluate({}, {}, missing_);
+  return !captures_.empty();
+}
+
 void ExtractOp::evaluate(std::string_view text, const json::storage_ptr& sp, std::vector<Output>& out) const {
   re2::StringPiece sub[kMaxGroup + 1];
   bool matched = text.data() != nullptr &&

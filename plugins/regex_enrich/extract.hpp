@@ -22,6 +22,9 @@ class ExtractOp {
   static ExtractOp parse(const sdk::ConfigNode& node);
 
   const FieldPath& field() const noexcept { return field_; }
+  // Field pruning, before the op is used: drops the captures whose field `keep` refuses. False
+  // when none is left (the entry can go).
+  bool prune(const KeepField& keep);
   // Numbers the keys of the field it reads for hints (FieldPath::number_keys).
   std::size_t number_keys(std::size_t next) noexcept { return field_.number_keys(next); }
   // The number of outputs per evaluation, and where each one goes (in capture order).

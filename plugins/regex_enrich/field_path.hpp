@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,5 +48,9 @@ class FieldPath {
   std::vector<std::string> segments_;
   common::KeyPath keys_;  // segments_, prepared for matching
 };
+
+// Field pruning: whether an output field is still to be written (some later stage, or this one,
+// reads it).
+using KeepField = std::function<bool(const FieldPath&)>;
 
 }  // namespace sluice::plugins::regex_enrich

@@ -92,4 +92,23 @@ LookupOp LookupOp::parse(const sdk::ConfigNode& node, const sdk::InitContext& ct
   return op;
 }
 
+bool LookupOp::prune(const KeepField& keep) {
+  const std::size_t width = targets_.size();
+  std::vector<std::size_t> kept;
+  for (std::size_t i = 0; i < width; ++i)
+    if (keep(targets_[i])) kept.push_back(i);
+  if (kept.size() == width) return true;
+  auto select = [&](const auto& all, std::size_t rows) {
+    std::remove_cvref_t<decltype(all)> out;
+    out.reserve(rows * kept.size());
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t i : kept) out.push_back(all[r * width + i]);
+    return out;
+  };
+  row_outputs_ = select(row_outputs_, row_outputs_.size() / width);
+  miss_outputs_ = select(miss_outputs_, 1);
+  targets_ = select(targets_, 1);
+  return !kept.empty();
+}
+
 }  // namespace sluice::plugins::regex_enrich

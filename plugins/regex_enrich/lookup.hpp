@@ -26,6 +26,9 @@ class LookupOp {
   LookupOp& operator=(const LookupOp&) = delete;
 
   const FieldPath& field() const noexcept { return field_; }
+  // Field pruning, before the op is used: drops the columns whose field `keep` refuses. False
+  // when none is left (the entry can go).
+  bool prune(const KeepField& keep);
   // Numbers the keys of the field it reads for hints (FieldPath::number_keys).
   std::size_t number_keys(std::size_t next) noexcept { return field_.number_keys(next); }
   // Where each output goes, in `columns` order.

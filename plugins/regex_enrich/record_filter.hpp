@@ -24,6 +24,7 @@ class FilterCondition {
   // True when the record meets the condition. A missing field meets none; `matches` applies
   // to strings only; numbers compare by value (1 equals 1.0), other values by kind and value.
   bool holds(const boost::json::object& record, KeyHints hints) const noexcept;
+  const FieldPath& field() const noexcept { return field_; }
   // Numbers the keys of the field it reads for hints (FieldPath::number_keys).
   std::size_t number_keys(std::size_t next) noexcept { return field_.number_keys(next); }
 

@@ -57,21 +57,60 @@ void RegexEnrichStage::init(const sdk::InitContext& ctx) {
   if (config.is_null()) config.fail(std::string(kNeeds));
   require_keys_known(config, "the regex_enrich config", {"classify", "extract", "lookup", "filter"});
 
-  if (const sdk::ConfigNode* list = config.find("classify")) {
-    for (const sdk::ConfigNode& item : list->items()) {
-      ClassifyOp op = ClassifyOp::parse(item, ctx);
-      if (classify_.empty() || !classify_.back().accepts(op)) classify_.emplace_back(op.field());
-      classify_.back().add(std::move(op));
-    }
-  }
+  std::vector<ClassifyOp> classify;
+  if (const sdk::ConfigNode* list = config.find("classify"))
+    for (const sdk::ConfigNode& item : list->items()) classify.push_back(ClassifyOp::parse(item, ctx));
   if (const sdk::ConfigNode* list = config.find("extract"))
     for (const sdk::ConfigNode& item : list->items()) extract_.push_back(ExtractOp::parse(item));
   if (const sdk::ConfigNode* list = config.find("lookup"))
     for (const sdk::ConfigNode& item : list->items()) lookup_.push_back(LookupOp::parse(item, ctx));
   if (const sdk::ConfigNode* list = config.find("filter"))
     for (const sdk::ConfigNode& item : list->items()) filter_.push_back(FilterCondition::parse(item));
-  if (classify_.empty() && extract_.empty() && lookup_.empty() && filter_.empty())
+  if (classify.empty() && extract_.empty() && lookup_.empty() && filter_.empty())
     config.fail(std::string(kNeeds), "every list given is empty");
+
+  // Field pruning: an output nothing reads -- no stage after this one, no entry or filter of
+  // this one -- is not computed. Outputs under a parent are always written: such a write can
+  // fail and dead-letter the record, which is visible.
+  auto top = [](const FieldPath& p) { return std::string_view(p.segments().front()); };
+  sdk::FieldSet read_here;
+  for (const ClassifyOp& op : classify) read_here.add(top(op.field()));
+  for (const ExtractOp& op : extract_) read_here.add(top(op.field()));
+  for (const LookupOp& op : lookup_) read_here.add(top(op.field()));
+  for (const FilterCondition& f : filter_) read_here.add(top(f.field()));
+  const sdk::FieldSet* wanted = ctx.wanted;
+  if (ctx.field_use != nullptr) {
+    sdk::FieldSet skippable;  // every top-level output, computed only where wanted
+    auto note = [&](const FieldPath& target) {
+      if (target.top_level()) skippable.add(target.text());
+    };
+    for (const ClassifyOp& op : classify)
+      for (std::size_t i = 0; i < op.output_count(); ++i) note(op.output_path(i));
+    for (const ExtractOp& op : extract_)
+      for (const FieldPath& target : op.targets()) note(target);
+    for (const LookupOp& op : lookup_)
+      for (const FieldPath& target : op.targets()) note(target);
+    ctx.field_use->skips_unwanted(skippable);
+  }
+  const KeepField keep = [&](const FieldPath& target) {
+    return wanted == nullptr || !target.top_level() || wanted->contains(target.text()) ||
+           read_here.contains(target.text());
+  };
+  std::erase_if(classify, [&](ClassifyOp& op) { return !op.prune(keep); });
+  std::erase_if(extract_, [&](ExtractOp& op) { return !op.prune(keep); });
+  std::erase_if(lookup_, [&](LookupOp& op) { return !op.prune(keep); });
+  for (ClassifyOp& op : classify) {
+    if (classify_.empty() || !classify_.back().accepts(op)) classify_.emplace_back(op.field());
+    classify_.back().add(std::move(op));
+  }
+  if (ctx.field_use != nullptr) {
+    sdk::FieldSet reads;  // what the entries left read, and the filters
+    for (const ClassifyGroup& g : classify_) reads.add(top(g.field()));
+    for (const ExtractOp& op : extract_) reads.add(top(op.field()));
+    for (const LookupOp& op : lookup_) reads.add(top(op.field()));
+    for (const FilterCondition& f : filter_) reads.add(top(f.field()));
+    ctx.field_use->reads(reads);
+  }
 
   for (const ClassifyGroup& g : classify_) output_count_ += g.width();
   for (const ExtractOp& e : extract_) output_count_ += e.width();

@@ -75,6 +75,24 @@ void SchemaValidateStage::init(const sdk::InitContext& ctx) {
                        "supported keywords are listed in the schema_validate README");
   }
 
+  // Field pruning: the root's property and required names are what the schema reads, unless it
+  // also constrains members it does not name, or the record as a whole.
+  if (ctx.field_use != nullptr) {
+    const SchemaNode& root = *schema_;
+    const ObjectChecks* object = root.object_checks.get();
+    const bool whole = root.enum_values || root.const_value || root.has_applicators || root.array_checks ||
+                       (object != nullptr && (object->additional || object->min_properties > 0 ||
+                                              object->max_properties != kUnbounded));
+    if (!whole) {
+      sdk::FieldSet reads;
+      if (object != nullptr) {
+        for (const PropertyCheck& p : object->properties) reads.add(p.name);
+        for (const std::string& name : object->required) reads.add(name);
+      }
+      ctx.field_use->reads(reads);
+    }
+  }
+
   if (const sdk::ConfigNode* reason = ctx.config.find("reason"); reason && !reason->is_null()) {
     reason_ = reason->as_string();
     if (reason_.empty()) reason->fail("'reason' must not be empty");

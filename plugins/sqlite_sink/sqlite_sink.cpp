@@ -43,6 +43,16 @@ void SqliteSink::init(const sdk::InitContext& ctx) {
   }
   create_sql_ = create_table_sql(spec_);
   insert_sql_ = insert_sql(spec_);
+  // Field pruning: each column's field (dead letters are written from their reason and raw line).
+  if (ctx.field_use != nullptr) {
+    sdk::FieldSet reads;
+    if (role_ == sdk::SinkRole::records)
+      for (const ColumnSpec& c : spec_.columns) {
+        if (c.field.empty()) reads.add_all();  // the pointer "": the whole record
+        else reads.add(c.field.front());
+      }
+    ctx.field_use->reads(reads);
+  }
 
   // Catch SQL problems now (also under `sluice check`), in a database that is no output.
   SqliteDatabase scratch;

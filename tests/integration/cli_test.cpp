@@ -62,7 +62,7 @@ TEST_CASE("plugins lists every built-in plugin with version, kind, ABI and path"
   for (const char* name : {"file_source", "generate", "json_parse", "normalize", "schema_validate", "regex_enrich",
                            "window_aggregate", "sqlite_sink", "ndjson_sink"})
     CHECK(r.out.find(std::string("\n") + name + " ") != std::string::npos);
-  CHECK(r.out.find("transform  1.1") != std::string::npos);
+  CHECK(r.out.find("transform  1.2") != std::string::npos);
   CHECK(r.out.find("lib/sluice/plugins/libjson_parse.so.") != std::string::npos);
 }
 
@@ -70,7 +70,7 @@ TEST_CASE("plugins --describe prints a plugin's options", "[cli]") {
   auto r = run_sluice({"plugins", "--describe", "file_source"});
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("file_source 1.") != std::string::npos);
-  CHECK(r.out.find("SDK ABI:   1.1") != std::string::npos);
+  CHECK(r.out.find("SDK ABI:   1.2") != std::string::npos);
   CHECK(r.out.find("path") != std::string::npos);
   CHECK(r.out.find("required") != std::string::npos);
   CHECK(run_sluice({"plugins", "--describe", "nope"}).exit_code == 2);
@@ -81,7 +81,7 @@ TEST_CASE("plugins reports broken and refused libraries and survives a crashing 
                        kTestPlugins + "no_manifest", "-P", kTestPlugins + "toolchain"});
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("crashed while loading (signal 11") != std::string::npos);
-  CHECK(r.out.find("built for SDK ABI 2.0, this host has SDK ABI 1.1") != std::string::npos);
+  CHECK(r.out.find("built for SDK ABI 2.0, this host has SDK ABI 1.2") != std::string::npos);
   CHECK(r.out.find("exports no 'sluice_manifest'") != std::string::npos);
   CHECK(r.out.find("toolchain 'gcc-1-libstdc++") != std::string::npos);
   CHECK(r.out.find("json_parse") != std::string::npos);  // the good ones are still listed
@@ -129,7 +129,7 @@ TEST_CASE("a plugin with a mismatched ABI is refused by run and check, naming fi
   auto p = write_pipeline("abi_refused", kMinimal);
   auto r = run_sluice({"run", p.string(), "-P", kTestPlugins + "abi_major"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("libstamp.so.1.0.1: it was built for SDK ABI 2.0, this host has SDK ABI 1.1") != std::string::npos);
+  CHECK(r.err.find("libstamp.so.1.0.1: it was built for SDK ABI 2.0, this host has SDK ABI 1.2") != std::string::npos);
   auto t = run_sluice({"check", p.string(), "-P", kTestPlugins + "toolchain"});
   CHECK(t.exit_code == 2);
   CHECK(t.err.find("libstamp.so.1.0.3: it was built with toolchain") != std::string::npos);

@@ -162,4 +162,23 @@ TEST_CASE("on 100,000 generated events the balance holds and results do not depe
       CHECK(dead == reference_dead);
     }
   }
+
+  // Field pruning (enrich skips the fields nothing after it reads) changes no result.
+  auto r = run_reference(dir, input, {"--threads", "2", "--no-prune"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(metrics_rows(dir / "out.db") == reference_rows);
+  CHECK(read_file(dir / "dead.ndjson") == reference_dead);
+}
+
+TEST_CASE("check says which fields enrich skips because nothing after it reads them", "[reference][pruning]") {
+  ProcessOptions o;
+  o.env = {{"INPUT", "in.ndjson"}, {"METRICS_DB", "out.db"}, {"DEAD_LETTER", "dead.ndjson"}};
+  auto r = run_sluice({"check", (kSource / "pipelines" / "reference.yaml").string()}, o);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  // browser and region reach the metrics; the filter reads browser too.
+  CHECK_THAT(r.out, Catch::Contains("  enrich: skips browser_major, os, url_host, url_path (no stage after it reads "
+                                    "them; prune_fields: false computes them)\n"));
+  CHECK_THAT(r.out, !Catch::Contains("  normalize: skips") && !Catch::Contains("  parse: skips"));
 }

@@ -281,7 +281,7 @@ stages:
         - {op: lowercase, field: event_type}
         - {op: parse_timestamp, field: ts, to: timestamp_ms}
   - name: aggregate
-    plugin: window_aggregate@1.0.0
+    plugin: window_aggregate@1.1.0
     config:
       time_field: timestamp_ms
       window_ms: 60000
@@ -321,12 +321,12 @@ batch_size: 500
   wait_running(client);
   // Some thousands of records into the windows first.
   REQUIRE(client.get("/v1/stages/normalize/tap?n=5000&timeout_ms=60000").status == 200);
-  AdminReply reply = client.post("/v1/stages/aggregate/swap", swap_body("1.0.1", R"(,"timeout_ms":60000)"));
+  AdminReply reply = client.post("/v1/stages/aggregate/swap", swap_body("1.1.1", R"(,"timeout_ms":60000)"));
   INFO(reply.body);
   REQUIRE(reply.status == 200);
-  CHECK(json_of(reply).at("previous").at("version").as_string() == "1.0.0");
+  CHECK(json_of(reply).at("previous").at("version").as_string() == "1.1.0");
   boost::json::object aggregate = stage_of(json_of(client.get("/v1/pipeline")), "aggregate");
-  CHECK(aggregate.at("version").as_string() == "1.0.1");
+  CHECK(aggregate.at("version").as_string() == "1.1.1");
   CHECK(aggregate.at("absorbed").to_number<uint64_t>() > 0);
   CHECK(aggregate.at("in").to_number<uint64_t>() < count);
 

@@ -44,7 +44,7 @@ TEST_CASE("run and check refuse a plugin built for a newer SDK ABI minor", "[sdk
     auto r = run_in(p, {"abi_minor"}, command);
     INFO(command << ": " << r.err);
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("libstamp.so.1.0.2: it was built for SDK ABI 1.99, newer than this host's SDK ABI 1.1") !=
+    CHECK(r.err.find("libstamp.so.1.0.2: it was built for SDK ABI 1.99, newer than this host's SDK ABI 1.2") !=
           std::string::npos);
   }
   CHECK_FALSE(std::filesystem::exists(p.parent_path() / "out.ndjson"));
@@ -73,8 +73,8 @@ TEST_CASE("plugins lists every kind of refusal with its message and still lists 
                        "-P", kTestPlugins + "toolchain"});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find("built for SDK ABI 1.99, newer than this host's SDK ABI 1.1") != std::string::npos);
-  CHECK(r.out.find("built for SDK ABI 2.0, this host has SDK ABI 1.1") != std::string::npos);
+  CHECK(r.out.find("built for SDK ABI 1.99, newer than this host's SDK ABI 1.2") != std::string::npos);
+  CHECK(r.out.find("built for SDK ABI 2.0, this host has SDK ABI 1.2") != std::string::npos);
   CHECK(r.out.find("built with toolchain 'gcc-1-libstdc++") != std::string::npos);
   CHECK(r.out.find("duplicate: stamp 1.0.4 is also provided by") != std::string::npos);
   CHECK(r.out.find("exports no 'sluice_manifest'") != std::string::npos);

@@ -4,5 +4,6 @@
 #include <sluice/sdk/abi.hpp>
 #include <sluice/sdk/batch.hpp>
 #include <sluice/sdk/config.hpp>
+#include <sluice/sdk/fields.hpp>
 #include <sluice/sdk/plugin.hpp>
 #include <sluice/sdk/stage.hpp>

@@ -51,11 +51,11 @@ TEST_CASE("plugins of another ABI major, a newer minor or another toolchain are 
           "[plugin][abi]") {
   std::string major = load_error("abi_major");
   CHECK(major.find("libstamp.so.1.0.1") != std::string::npos);
-  CHECK(major.find("built for SDK ABI 2.0, this host has SDK ABI 1.1") != std::string::npos);
+  CHECK(major.find("built for SDK ABI 2.0, this host has SDK ABI 1.2") != std::string::npos);
 
   std::string minor = load_error("abi_minor");
   CHECK(minor.find("libstamp.so.1.0.2") != std::string::npos);
-  CHECK(minor.find("SDK ABI 1.99, newer than this host's SDK ABI 1.1") != std::string::npos);
+  CHECK(minor.find("SDK ABI 1.99, newer than this host's SDK ABI 1.2") != std::string::npos);
 
   std::string toolchain = load_error("toolchain");
   CHECK(toolchain.find("libstamp.so.1.0.3") != std::string::npos);

@@ -271,3 +271,61 @@ TEST_CASE("swaps that cannot apply are refused with their reason and the running
   CHECK(p.swaps_done() == 0);
   CHECK(p.swaps_failed() == 7);  // the unknown stage counts nowhere
 }
+
+TEST_CASE("field pruning: a swap after which a stage would read a field that an earlier one skips is refused",
+          "[runtime][swap][pruning]") {
+  fs::path dir = scratch("pruned_swap");
+  const std::string db = (dir / "out.db").string();
+  auto yaml = [&](bool prune) {
+    return std::string(R"(name: pruned_swap
+source: {plugin: generate, config: {count: 0, rate: 20000, malformed_rate: 0, invalid_rate: 0}}
+stages:
+  - {name: parse, plugin: json_parse}
+  - name: enrich
+    plugin: regex_enrich
+    config:
+      classify:
+        - {field: user_agent, target: family, default: other, rules: [{name: firefox, pattern: Firefox}]}
+        - {field: user_agent, target: form, default: desktop, rules: [{name: mobile, pattern: Mobile}]}
+sink:
+  plugin: sqlite_sink
+  config: {path: ")") + db + R"(", table: t, columns: [{name: family, type: TEXT}]}
+batch_size: 100
+)" + (prune ? "" : "prune_fields: false\n");
+  };
+  // Each into a table of its own: the new sink creates it.
+  auto columns = [&](const char* table, std::initializer_list<const char*> names) {
+    std::string text = "{path: \"" + db + "\", table: " + table + ", columns: [";
+    for (const char* n : names) text += std::string("{name: ") + n + ", type: TEXT},";
+    text.back() = ']';
+    SwapRequest r = swap_to("sink", "");
+    r.config = sluice::sdk::parse_yaml_config(text + "}", "swap.yaml");
+    return r;
+  };
+
+  {
+    RunningPipeline run(dir, yaml(true));
+    // At start nothing after enrich read `form`: enrich skips it.
+    CHECK(run.pipeline().wanted_after(1).names() == std::vector<std::string>{"family"});
+
+    // A sink that also writes `event_type` (which enrich never writes) is fine.
+    auto wider = run.pipeline().swap_stage(columns("wider", {"family", "event_type"}));
+    INFO(wider.message);
+    CHECK(wider.ok());
+
+    // One that writes `form` would get records without it: refused, and the old sink keeps running.
+    auto refused = run.pipeline().swap_stage(columns("refused", {"family", "form"}));
+    CHECK(refused.error == SwapError::not_swappable);
+    CHECK_THAT(refused.message, Catch::Contains("the stages after 'enrich' would read form, which that stage skips") &&
+                                    Catch::Contains("prune_fields: false"));
+    CHECK(run.pipeline().find("sink")->counters.swaps_failed.load() == 1);
+  }
+  {
+    // Without pruning, enrich computes `form` all along, and the same swap goes through.
+    RunningPipeline run(dir, yaml(false));
+    CHECK(run.pipeline().wanted_after(1).all());
+    auto accepted = run.pipeline().swap_stage(columns("accepted", {"family", "form"}));
+    INFO(accepted.message);
+    CHECK(accepted.ok());
+  }
+}

@@ -14,7 +14,7 @@
 #define SLUICE_SDK_ABI_MAJOR 1
 #endif
 #ifndef SLUICE_SDK_ABI_MINOR
-#define SLUICE_SDK_ABI_MINOR 1
+#define SLUICE_SDK_ABI_MINOR 2
 #endif
 
 #define SLUICE_STRINGIFY_IMPL(x) #x

@@ -3,6 +3,7 @@
 
 #include <sluice/sdk/batch.hpp>
 #include <sluice/sdk/config.hpp>
+#include <sluice/sdk/fields.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -38,6 +39,14 @@ struct InitContext {
   // True under `sluice check`: validate the config and load resources, but open no input,
   // output or connection (start() is not called).
   bool check_only = false;
+  // SDK ABI 1.2, field pruning (see fields.hpp). Both point to host objects that outlive init().
+  // The top-level fields that the stages after this one, and the sinks, read from the records
+  // it passes on: a transform may leave a field outside this set uncomputed (a field it writes
+  // under a parent, which could fail, it should still write). Null or every() when pruning is
+  // off or a stage downstream reads whole records.
+  const FieldSet* wanted = nullptr;
+  // Where the stage declares which fields it reads (FieldUse::reads). Untouched: every field.
+  FieldUse* field_use = nullptr;
 
   std::filesystem::path resource_path(const std::string& path) const {
     std::filesystem::path p(path);

@@ -19,17 +19,20 @@ template <class StageT>
 struct StageUnderTest {
   std::unique_ptr<StageT> stage;
   std::string name;
+  FieldUse use;  // what the stage declared at init() about the fields it reads
 };
 
 // Creates StageT and runs init() with `config_yaml` (a YAML map, may be empty). Resource
-// paths resolve against `pipeline_dir`. Throws what init() throws (ConfigError, ...).
+// paths resolve against `pipeline_dir`. `wanted`, when given, is what the stages after it read
+// (field pruning); null: every field. Throws what init() throws (ConfigError, ...).
 template <class StageT>
 StageUnderTest<StageT> make_stage(std::string_view config_yaml, std::string name = "stage_under_test",
                                   std::filesystem::path pipeline_dir = {},
-                                  SinkRole role = SinkRole::records, uint32_t batch_size = 4096) {
+                                  SinkRole role = SinkRole::records, uint32_t batch_size = 4096,
+                                  const FieldSet* wanted = nullptr) {
   ConfigNode config = parse_yaml_config(std::string(config_yaml), "test.yaml");
-  StageUnderTest<StageT> t{std::make_unique<StageT>(), std::move(name)};
-  InitContext ctx{t.name, config, std::move(pipeline_dir), batch_size, role, false};
+  StageUnderTest<StageT> t{std::make_unique<StageT>(), std::move(name), {}};
+  InitContext ctx{t.name, config, std::move(pipeline_dir), batch_size, role, false, wanted, &t.use};
   t.stage->init(ctx);
   return t;
 }
