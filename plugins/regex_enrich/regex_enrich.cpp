@@ -49,6 +49,36 @@ bool apply_memoized(json::object& record, const std::vector<Op>& ops,
   return true;
 }
 
+std::string_view top_level(const FieldPath& path) { return path.segments().front(); }
+
+// The top-level fields that the entries (ClassifyOp or ClassifyGroup) and filters read.
+template <class Classify>
+sdk::FieldSet fields_read(const std::vector<Classify>& classify, const std::vector<ExtractOp>& extract,
+                          const std::vector<LookupOp>& lookup, const std::vector<FilterCondition>& filter) {
+  sdk::FieldSet fields;
+  for (const Classify& c : classify) fields.add(top_level(c.field()));
+  for (const ExtractOp& e : extract) fields.add(top_level(e.field()));
+  for (const LookupOp& l : lookup) fields.add(top_level(l.field()));
+  for (const FilterCondition& f : filter) fields.add(top_level(f.field()));
+  return fields;
+}
+
+// The top-level fields the entries write: those pruning may leave out.
+sdk::FieldSet top_level_outputs(const std::vector<ClassifyOp>& classify, const std::vector<ExtractOp>& extract,
+                                const std::vector<LookupOp>& lookup) {
+  sdk::FieldSet fields;
+  auto add = [&](const FieldPath& target) {
+    if (target.top_level()) fields.add(target.text());
+  };
+  for (const ClassifyOp& c : classify)
+    for (std::size_t i = 0; i < c.output_count(); ++i) add(c.output_path(i));
+  for (const ExtractOp& e : extract)
+    for (const FieldPath& target : e.targets()) add(target);
+  for (const LookupOp& l : lookup)
+    for (const FieldPath& target : l.targets()) add(target);
+  return fields;
+}
+
 }  // namespace
 
 void RegexEnrichStage::init(const sdk::InitContext& ctx) {
@@ -69,30 +99,12 @@ void RegexEnrichStage::init(const sdk::InitContext& ctx) {
   if (classify.empty() && extract_.empty() && lookup_.empty() && filter_.empty())
     config.fail(std::string(kNeeds), "every list given is empty");
 
-  // Field pruning: an output nothing reads -- no stage after this one, no entry or filter of
-  // this one -- is not computed. Outputs under a parent are always written: such a write can
-  // fail and dead-letter the record, which is visible.
-  auto top = [](const FieldPath& p) { return std::string_view(p.segments().front()); };
-  sdk::FieldSet read_here;
-  for (const ClassifyOp& op : classify) read_here.add(top(op.field()));
-  for (const ExtractOp& op : extract_) read_here.add(top(op.field()));
-  for (const LookupOp& op : lookup_) read_here.add(top(op.field()));
-  for (const FilterCondition& f : filter_) read_here.add(top(f.field()));
-  const sdk::FieldSet* wanted = ctx.wanted;
-  if (ctx.field_use != nullptr) {
-    sdk::FieldSet skippable;  // every top-level output, computed only where wanted
-    auto note = [&](const FieldPath& target) {
-      if (target.top_level()) skippable.add(target.text());
-    };
-    for (const ClassifyOp& op : classify)
-      for (std::size_t i = 0; i < op.output_count(); ++i) note(op.output_path(i));
-    for (const ExtractOp& op : extract_)
-      for (const FieldPath& target : op.targets()) note(target);
-    for (const LookupOp& op : lookup_)
-      for (const FieldPath& target : op.targets()) note(target);
-    ctx.field_use->skips_unwanted(skippable);
-  }
-  const KeepField keep = [&](const FieldPath& target) {
+  // Field pruning: a top-level output that nothing reads -- no stage after this one, no entry
+  // or filter of this one -- is not computed. Outputs under a parent are always written: such a
+  // write can fail and dead-letter the record, which is visible.
+  const sdk::FieldSet read_here = fields_read(classify, extract_, lookup_, filter_);
+  if (ctx.field_use != nullptr) ctx.field_use->skips_unwanted(top_level_outputs(classify, extract_, lookup_));
+  const KeepField keep = [wanted = ctx.wanted, &read_here](const FieldPath& target) {
     return wanted == nullptr || !target.top_level() || wanted->contains(target.text()) ||
            read_here.contains(target.text());
   };
@@ -103,14 +115,7 @@ void RegexEnrichStage::init(const sdk::InitContext& ctx) {
     if (classify_.empty() || !classify_.back().accepts(op)) classify_.emplace_back(op.field());
     classify_.back().add(std::move(op));
   }
-  if (ctx.field_use != nullptr) {
-    sdk::FieldSet reads;  // what the entries left read, and the filters
-    for (const ClassifyGroup& g : classify_) reads.add(top(g.field()));
-    for (const ExtractOp& op : extract_) reads.add(top(op.field()));
-    for (const LookupOp& op : lookup_) reads.add(top(op.field()));
-    for (const FilterCondition& f : filter_) reads.add(top(f.field()));
-    ctx.field_use->reads(reads);
-  }
+  if (ctx.field_use != nullptr) ctx.field_use->reads(fields_read(classify_, extract_, lookup_, filter_));
 
   for (const ClassifyGroup& g : classify_) output_count_ += g.width();
   for (const ExtractOp& e : extract_) output_count_ += e.width();
