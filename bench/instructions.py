@@ -60,7 +60,7 @@ def sluice_binary(arg):
     return path.resolve()
 
 
-def measure(binary, pipeline, events, workdir, tag):
+def measure(binary, events, workdir, tag, pipeline=PIPELINE):
     """Callgrind over one run: (instructions in total, {plugin: inclusive instructions}, records in)."""
     out = workdir / f"callgrind-{tag}.out"
     stats = workdir / f"stats-{tag}.json"
@@ -137,7 +137,7 @@ def main():
         results = []
         for i, binary in enumerate(binaries):
             print(f"callgrind: {binary} ...", file=sys.stderr, flush=True)
-            results.append(measure(binary, pipelines[i], events, workdir, str(i)))
+            results.append(measure(binary, events, workdir, str(i), pipelines[i]))
 
     records = {r[2] for r in results}
     if len(records) != 1:
