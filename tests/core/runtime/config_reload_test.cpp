@@ -88,6 +88,7 @@ TEST_CASE("a reload that cannot apply live is refused as a whole, naming each re
     CHECK_THAT(all, Catch::Contains(reason));
   };
   refused(replaced(kBase, "batch_size: 100", "batch_size: 200"), "batch_size (100 -> 200)");
+  refused(replaced(kBase, "batch_size: 100", "batch_size: 100\nprune_fields: false"), "prune_fields (true -> false)");
   refused(replaced(kBase, "count: 10", "count: 11"), "the source");
   refused(replaced(kBase, "  - {name: parse, plugin: json_parse}\n", ""), "cannot be added, removed or reordered");
   refused(replaced(kBase, "stages:\n", "stages:\n  - {name: first, plugin: stamp}\n"), "[parse, stamp] -> [first");
