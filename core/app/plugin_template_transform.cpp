@@ -42,6 +42,13 @@ void {{Name}}Stage::init(const sdk::InitContext& ctx) {
     config.fail("{{name}} config must be a map, found " + config.type_name());
   field_ = config.get_string("field", "message");
   if (field_.empty()) config.at("field").fail("field must not be empty");
+  // Field pruning: this stage reads one top-level field, so the stages before it may skip
+  // computing the others. Declaring nothing would mean "reads every field".
+  if (ctx.field_use != nullptr) {
+    sdk::FieldSet reads;
+    reads.add(field_);
+    ctx.field_use->reads(reads);
+  }
 }
 
 void {{Name}}Stage::process(sdk::Batch& batch) {
@@ -111,6 +118,12 @@ TEST_CASE("a field that is not a string is dead-lettered", "[{{name}}]") {
   REQUIRE(t::with_fate(*batch, sdk::Fate::dead).size() == 1);
   CHECK(batch->records()[0].dead->reason == "not_a_string");
   CHECK(batch->records()[0].dead->stage == "{{name}}");
+}
+
+TEST_CASE("the stage declares the one field it reads", "[{{name}}]") {
+  auto stage = t::make_stage<{{name}}::{{Name}}Stage>("field: title");
+  CHECK(stage.use.declared());
+  CHECK(stage.use.read_fields().names() == std::vector<std::string>{"title"});
 }
 
 TEST_CASE("a bad config is refused with its position", "[{{name}}]") {
