@@ -93,6 +93,11 @@ boost::json::value pipeline_status_json(runtime::Pipeline& pipeline, const runti
         {"swaps_failed", c.swaps_failed.load(std::memory_order_relaxed)},
     };
     if (std::string error = slot->last_swap_error(); !error.empty()) s["last_swap_error"] = error;
+    if (std::vector<std::string> skipped = runtime::Pipeline::skipped_fields(*slot); !skipped.empty()) {
+      boost::json::array names;  // field pruning: what this stage leaves out
+      for (const std::string& f : skipped) names.emplace_back(f);
+      s["skips"] = std::move(names);
+    }
     stages.push_back(std::move(s));
   }
   return boost::json::object{

@@ -53,15 +53,11 @@ int check_command(const Invocation& inv) {
   }
   std::cout << ")\n";
   // Field pruning: what each stage may leave uncomputed, because no stage after it reads it.
-  for (std::size_t i = 0; i < pipeline->transforms().size(); ++i) {
-    runtime::StageSlot& slot = *pipeline->transforms()[i];
-    const sdk::FieldSet wanted = pipeline->wanted_after(i);
-    std::vector<std::string> skipped;
-    for (const std::string& f : slot.current()->field_use.skippable().names())
-      if (!wanted.contains(f)) skipped.push_back(f);
+  for (auto& slot : pipeline->transforms()) {
+    const std::vector<std::string> skipped = runtime::Pipeline::skipped_fields(*slot);
     if (!skipped.empty())
       std::cout << fmt::format("  {}: skips {} (no stage after it reads {}; prune_fields: false computes {})\n",
-                               slot.name(), fmt::join(skipped, ", "), skipped.size() > 1 ? "them" : "it",
+                               slot->name(), fmt::join(skipped, ", "), skipped.size() > 1 ? "them" : "it",
                                skipped.size() > 1 ? "them" : "it");
   }
   return kExitOk;

@@ -67,6 +67,12 @@ int status_command(const Invocation& inv) {
                                count(s, "filtered"), count(s, "in_flight"), number(s.at("batch_us").at("p99")) / 1000,
                                fmt::format("{}/{}", count(s, "swaps_done"), count(s, "swaps_failed")));
       if (std::string e = text(s, "last_swap_error"); !e.empty()) std::cout << "      last swap failed: " << e << "\n";
+      if (const boost::json::value* skips = s.if_contains("skips")) {
+        std::string names;
+        for (const boost::json::value& f : skips->as_array())
+          names += (names.empty() ? "" : ", ") + std::string(f.as_string());
+        std::cout << "      skips " << names << " (no stage after it reads them: field pruning)\n";
+      }
     }
     return kExitOk;
   } catch (const std::exception& e) {

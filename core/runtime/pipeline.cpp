@@ -101,6 +101,14 @@ std::vector<sdk::FieldSet> Pipeline::field_plan(const StageSlot* replaced, const
   return plan;
 }
 
+std::vector<std::string> Pipeline::skipped_fields(const StageSlot& slot) {
+  std::shared_ptr<StageInstance> instance = slot.current();
+  std::vector<std::string> skipped;
+  for (const std::string& f : instance->field_use.skippable().names())
+    if (!instance->wanted.contains(f)) skipped.push_back(f);
+  return skipped;
+}
+
 Pipeline::~Pipeline() {
   // Stages go before their libraries: each StageInstance holds its LoadedPlugin, so dropping
   // the slots destroys stage objects first and unloads libraries last.

@@ -55,6 +55,9 @@ class Pipeline {
   uint32_t max_in_flight() const { return max_in_flight_; }
   // What the stages after the transform at `index` read: the fields it may not skip.
   sdk::FieldSet wanted_after(std::size_t index) { return transforms_.at(index)->current()->wanted; }
+  // The fields the running instance of `slot` leaves uncomputed because no stage after it reads
+  // them (field pruning), sorted; empty for sources and sinks.
+  static std::vector<std::string> skipped_fields(const StageSlot& slot);
 
   // Every slot in order: source, transforms, sink, dead letter.
   std::vector<StageSlot*> slots();

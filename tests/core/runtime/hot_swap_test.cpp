@@ -1,6 +1,7 @@
 // Hot swap inside the runtime: a reentrant stage's old library unloads after its last batch, a
 // stateful stage's state moves at a batch boundary, a failing hand-over rolls back, and a swap
 // that finds no batch boundary in time changes nothing.
+#include "admin/pipeline_status.hpp"
 #include "config/pipeline_spec.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "runtime/pipeline.hpp"
@@ -294,6 +295,14 @@ batch_size: 100
 )" + (prune ? "" : "prune_fields: false\n");
   };
   // Each into a table of its own: the new sink creates it.
+  // What GET /v1/pipeline says enrich leaves out.
+  auto skips_of_enrich = [](RunningPipeline& run) {
+    boost::json::value status = sluice::admin::pipeline_status_json(run.pipeline(), run.state());
+    for (const boost::json::value& s : status.at("stages").as_array())
+      if (s.at("name") == "enrich") return s.as_object().contains("skips") ? s.at("skips") : boost::json::value();
+    FAIL("no stage named enrich");
+    return boost::json::value();
+  };
   auto columns = [&](const char* table, std::initializer_list<const char*> names) {
     std::string text = "{path: \"" + db + "\", table: " + table + ", columns: [";
     for (const char* n : names) text += std::string("{name: ") + n + ", type: TEXT},";
@@ -307,6 +316,7 @@ batch_size: 100
     RunningPipeline run(dir, yaml(true));
     // At start nothing after enrich read `form`: enrich skips it.
     CHECK(run.pipeline().wanted_after(1).names() == std::vector<std::string>{"family"});
+    CHECK(skips_of_enrich(run) == boost::json::array{"form"});
 
     // A sink that also writes `event_type` (which enrich never writes) is fine.
     auto wider = run.pipeline().swap_stage(columns("wider", {"family", "event_type"}));
@@ -324,6 +334,7 @@ batch_size: 100
     // Without pruning, enrich computes `form` all along, and the same swap goes through.
     RunningPipeline run(dir, yaml(false));
     CHECK(run.pipeline().wanted_after(1).all());
+    CHECK(skips_of_enrich(run).is_null());
     auto accepted = run.pipeline().swap_stage(columns("accepted", {"family", "form"}));
     INFO(accepted.message);
     CHECK(accepted.ok());
