@@ -220,12 +220,8 @@ SwapResult Pipeline::try_swap(StageSlot& slot, const SwapRequest& request) {
   // may skip computing anything else: a new version that reads more cannot be served by them.
   const std::vector<sdk::FieldSet> plan = field_plan(&slot, &next->field_use);
   for (std::size_t i = 0; i < transforms_.size() && i < index; ++i) {
-    std::shared_ptr<StageInstance> before = transforms_[i]->current();
-    const sdk::FieldSet& skippable = before->field_use.skippable();
-    if (plan[i].within(before->wanted) || skippable.empty()) continue;
-    std::vector<std::string> skipped;  // read after the swap, and possibly not computed
-    for (const std::string& f : skippable.names())
-      if (plan[i].contains(f) && !before->wanted.contains(f)) skipped.push_back(f);
+    std::vector<std::string> skipped = skipped_fields(*transforms_[i]);
+    std::erase_if(skipped, [&](const std::string& f) { return !plan[i].contains(f); });  // read after the swap
     if (skipped.empty()) continue;
     return fail(SwapError::not_swappable,
                 fmt::format("after this change the stages after '{}' would read {}, which that stage skips: at "

@@ -43,17 +43,15 @@ void WindowAggregateStage::init(const sdk::InitContext& ctx) {
   // Field pruning: the time, key and value fields; the rows passed on are the stage's own.
   if (ctx.field_use != nullptr) {
     sdk::FieldSet reads;
-    bool whole = false;
     auto read = [&](const FieldPath& f) {
       if (f.tokens.empty())
-        whole = true;  // the pointer "" is the record itself
+        reads.add_all();  // the pointer "" is the record itself
       else
         reads.add(f.tokens.front());
     };
     read(spec_.time_field);
     for (const GroupKeySpec& k : spec_.group_by) read(k.field);
     for (const ValueFieldSpec& v : spec_.value_fields) read(v.field);
-    if (whole) reads.add_all();
     ctx.field_use->reads(reads);
     ctx.field_use->replaces_records();
   }
