@@ -147,6 +147,16 @@ AdminResponse AdminRoutes::swap(const std::string& stage, std::string_view body)
     return json_response(runtime::http_status(r.error), out);
   }
   out["pause_us"] = std::chrono::duration_cast<std::chrono::microseconds>(r.pause).count();
+  if (!r.reinitialised.empty()) {
+    boost::json::array stages;
+    for (const runtime::SwapResult::Reinitialised& e : r.reinitialised) {
+      boost::json::array fields;
+      for (const std::string& f : e.fields) fields.emplace_back(f);
+      stages.emplace_back(boost::json::object{{"stage", e.stage}, {"computes", std::move(fields)}});
+    }
+    out["reinitialised"] = std::move(stages);
+    out["first_batch"] = r.first_batch;
+  }
   if (!r.message.empty()) out["warning"] = r.message;
   return json_response(200, out);
 }

@@ -66,6 +66,8 @@ class SourceBody {
       control.stop();
       return {};
     }
+    // A swap that switches several stages at one batch does so from this one on.
+    pipeline_->install_posted_switch(next_sequence_, *state_);
     runtime::BlockRecycler* recycler = recycler_;
     GraphOrder* order = order_;
     auto batch = BatchPtr(new sdk::Batch(next_sequence_++, arena_hint_, recycler->storage()), [recycler, order](sdk::Batch* b) {
@@ -176,6 +178,7 @@ void run_pipeline_graph(runtime::Pipeline& pipeline, runtime::RunState& state) {
       BodyOrder body(order, sink, batch.get());
       runtime::call_sinks(*sink, dead_letter, *batch, state);
       state.note_batch_committed();
+      state.committed_below.store(batch->sequence() + 1, std::memory_order_release);
       state.batches_in_flight.fetch_sub(1, std::memory_order_relaxed);
       return flow::continue_msg();
     });

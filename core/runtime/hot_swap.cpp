@@ -6,7 +6,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <exception>
+#include <future>
+#include <utility>
 
 namespace sluice::runtime {
 
@@ -110,9 +113,14 @@ SwapResult Pipeline::swap_stage(const SwapRequest& request) {
   if (r.ok()) {
     slot->counters.swaps_done.fetch_add(1, std::memory_order_relaxed);
     slot->set_last_swap_error({});
-    log_event(fmt::format("swap ({}): stage '{}' {} {} -> {} {} (batches held {} us){}{}", request.origin, slot->name(),
-                          r.previous_plugin, r.previous_version, r.plugin, r.version,
-                          std::chrono::duration_cast<std::chrono::microseconds>(r.pause).count(),
+    std::string with;
+    for (const SwapResult::Reinitialised& e : r.reinitialised)
+      with += fmt::format("{}'{}' now computes {}", with.empty() ? "" : ", ", e.stage, fmt::join(e.fields, ", "));
+    if (!with.empty())
+      with = fmt::format("; from batch {} on, with earlier stages re-initialised: {}", r.first_batch, with);
+    log_event(fmt::format("swap ({}): stage '{}' {} {} -> {} {} (batches held {} us){}{}{}", request.origin,
+                          slot->name(), r.previous_plugin, r.previous_version, r.plugin, r.version,
+                          std::chrono::duration_cast<std::chrono::microseconds>(r.pause).count(), with,
                           r.message.empty() ? "" : "; ", r.message));
   } else {
     slot->counters.swaps_failed.fetch_add(1, std::memory_order_relaxed);
@@ -128,9 +136,10 @@ SwapResult Pipeline::try_swap(StageSlot& slot, const SwapRequest& request) {
   SwapResult r;
   r.plugin = r.previous_plugin = old->description().name;
   r.version = r.previous_version = old->description().version;
-  auto fail = [&r](SwapError error, std::string message) {
+  auto fail = [&r](SwapError error, std::string message) {  // nothing switched
     r.error = error;
     r.message = std::move(message);
+    r.reinitialised.clear();
     return r;
   };
 
@@ -216,23 +225,82 @@ SwapResult Pipeline::try_swap(StageSlot& slot, const SwapRequest& request) {
   } catch (...) {
     return fail(SwapError::init_failed, label(d) + " failed to initialise: " + current_exception_message());
   }
-  // The stages before this one were told at their init() what the stages after them read, and
-  // may skip computing anything else: a new version that reads more cannot be served by them.
-  const std::vector<sdk::FieldSet> plan = field_plan(&slot, &next->field_use);
-  for (std::size_t i = 0; i < transforms_.size() && i < index; ++i) {
-    std::vector<std::string> skipped = skipped_fields(*transforms_[i]);
-    std::erase_if(skipped, [&](const std::string& f) { return !plan[i].contains(f); });  // read after the swap
+  // Field pruning: the stages before this one were told at their init() what the stages after
+  // them read, and may skip computing anything else. Each that skips a field read after the
+  // change gets a new instance of its running version and config, initialised with the wider
+  // set, and switches with this stage at one batch (switch_together). From the stage nearest
+  // this one back to the source: what a stage must compute depends only on the stages after it,
+  // and a re-initialised stage may itself read more than before.
+  std::vector<SwitchPart> parts;
+  std::vector<UseOverride> overrides{{&slot, &next->field_use}};
+  for (std::size_t i = std::min(index, transforms_.size()); i-- > 0;) {
+    StageSlot& earlier = *transforms_[i];
+    const sdk::FieldSet wanted = field_plan(overrides)[i];
+    std::vector<std::string> skipped = skipped_fields(earlier);
+    std::erase_if(skipped, [&](const std::string& f) { return !wanted.contains(f); });  // read after the swap
     if (skipped.empty()) continue;
-    return fail(SwapError::not_swappable,
-                fmt::format("after this change the stages after '{}' would read {}, which that stage skips: at "
-                            "start nothing after it read {}; restart the pipeline to apply the change, or run it "
-                            "with `prune_fields: false` (or `sluice run --no-prune`)",
-                            transforms_[i]->name(), fmt::join(skipped, ", "), skipped.size() > 1 ? "them" : "it"));
+    const std::shared_ptr<StageInstance> running = earlier.current();
+    const std::string fields = fmt::format("{}", fmt::join(skipped, ", "));
+    const char* them = skipped.size() > 1 ? "them" : "it";
+    if (running->description().stateful())
+      return fail(SwapError::not_swappable,
+                  fmt::format("after this change the stages after '{}' would read {}, which that stage skips, and "
+                              "it holds state ({}), so it cannot be re-initialised to compute {}; restart the "
+                              "pipeline to apply the change, or run it with `prune_fields: false` (or `sluice run "
+                              "--no-prune`)",
+                              earlier.name(), fields, label(running->description()), them));
+    auto wider = std::make_shared<StageInstance>();
+    wider->plugin = running->plugin;
+    wider->spec = running->spec;
+    wider->wanted = wanted;
+    sdk::InitContext wider_ctx{earlier.name(),
+                               wider->spec.config,
+                               spec_.directory(),
+                               batch_size_,
+                               sdk::SinkRole::records,
+                               false,
+                               &wider->wanted,
+                               &wider->field_use};
+    try {
+      wider->stage = wider->plugin->create();
+      wider->transform = dynamic_cast<sdk::Transform*>(wider->stage.get());
+      wider->preparing = dynamic_cast<sdk::PreparingTransform*>(wider->stage.get());
+      wider->stage->init(wider_ctx);
+    } catch (...) {
+      return fail(
+          SwapError::init_failed,
+          fmt::format("after this change the stages after '{}' would read {}, which that stage skips, and "
+                      "re-initialising {} to compute {} failed: {}",
+                      earlier.name(), fields, label(running->description()), them, current_exception_message()));
+    }
+    overrides.push_back({&earlier, &wider->field_use});
+    parts.push_back({&earlier, std::move(wider), false});
+    r.reinitialised.push_back({earlier.name(), std::move(skipped)});
+  }
+  std::reverse(parts.begin(), parts.end());
+  std::reverse(r.reinitialised.begin(), r.reinitialised.end());
+  for (SwitchPart& part : parts) {
+    try {
+      part.next->start();
+    } catch (...) {
+      return fail(SwapError::init_failed,
+                  fmt::format("{} (re-initialised for stage '{}') failed to start: {}", label(part.next->description()),
+                              part.slot->name(), current_exception_message()));
+    }
   }
   try {
     next->start();
   } catch (...) {
     return fail(SwapError::init_failed, label(d) + " failed to start: " + current_exception_message());
+  }
+  if (!parts.empty()) {
+    parts.push_back({&slot, std::move(next), move_state});
+    r = switch_together(parts, request, std::move(r));
+    if (r.ok()) {
+      r.plugin = d.name;
+      r.version = d.version;
+    }
+    return r;
   }
 
   if (!slot.serial()) {
@@ -271,7 +339,126 @@ SwapResult Pipeline::try_swap(StageSlot& slot, const SwapRequest& request) {
   return r;
 }
 
+SwapResult Pipeline::switch_together(const std::vector<SwitchPart>& parts, const SwapRequest& request, SwapResult r) {
+  auto fail = [&r](SwapError error, std::string message) {
+    r.error = error;
+    r.message = std::move(message);
+    return r;
+  };
+  auto unchanged = [&](SwapError error, std::string message) {  // no stage switched
+    r.reinitialised.clear();
+    return fail(error, std::move(message));
+  };
+  auto sw = std::make_shared<PostedSwitch>();
+  sw->parts = parts;
+  sw->pending.resize(parts.size());
+  std::vector<std::future<SwapOutcome>> outcomes(parts.size());
+  auto withdraw_pending = [&] {
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      if (sw->pending[i]) parts[i].slot->withdraw_pending(sw->pending[i]);
+  };
+  std::future<uint64_t> installed = sw->installed.get_future();
+  {
+    std::lock_guard lock(phase_mutex_);
+    if (phase_ != RunPhase::running) return unchanged(SwapError::not_running, "the pipeline has stopped");
+    // Serial slots: a swap that waits, unarmed, until the source's node names its batch.
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const SwitchPart& part = parts[i];
+      if (!part.slot->serial()) {
+        part.slot->reserve_switch();  // so that installing it allocates nothing
+        continue;
+      }
+      auto pending = std::make_shared<PendingSwap>();
+      pending->next = part.next;
+      pending->move_state = part.move_state;
+      outcomes[i] = pending->outcome.get_future();
+      if (!part.slot->install_pending(pending, StageSlot::kNotYet)) {
+        withdraw_pending();
+        return unchanged(SwapError::busy, "another swap of stage '" + part.slot->name() + "' is pending");
+      }
+      sw->pending[i] = std::move(pending);
+    }
+    std::lock_guard posted(switch_mutex_);
+    posted_switch_ = sw;
+    switch_posted_.store(true, std::memory_order_release);
+  }
+  if (installed.wait_for(request.timeout) != std::future_status::ready) {
+    bool withdrawn = false;
+    {
+      std::lock_guard posted(switch_mutex_);
+      if (posted_switch_ == sw) {
+        posted_switch_.reset();
+        switch_posted_.store(false, std::memory_order_release);
+        withdrawn = true;
+      }
+    }
+    if (withdrawn) {
+      withdraw_pending();
+      return unchanged(SwapError::timed_out, fmt::format("the source created no batch within {} ms; nothing changed",
+                                                         request.timeout.count()));
+    }
+  }
+  r.first_batch = installed.get();
+  if (r.first_batch == kNever) {
+    withdraw_pending();
+    return unchanged(SwapError::not_running, "the pipeline stopped before the source created another batch");
+  }
+  // Armed: batch first_batch exists and reaches every serial part, or the run ends and
+  // resolves them. Each outcome comes with it; none is given up on now that some may apply.
+  SwapOutcome last;
+  std::vector<bool> applied(parts.size(), true);  // a concurrent part applies when installed
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (!sw->pending[i]) continue;
+    SwapOutcome outcome = outcomes[i].get();
+    applied[i] = outcome.error == SwapError::none;
+    if (i + 1 == parts.size()) last = std::move(outcome);
+  }
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (!applied[i]) continue;  // the run ended before the batch reached it
+    StageSlot& earlier = *parts[i].slot;
+    earlier.counters.swaps_done.fetch_add(1, std::memory_order_relaxed);
+    log_event(fmt::format("swap ({}): stage '{}' {} {} re-initialised for the change to stage '{}', from batch {} on",
+                          request.origin, earlier.name(), parts[i].next->description().name,
+                          parts[i].next->description().version, parts.back().slot->name(), r.first_batch));
+  }
+  r.pause = last.pause;
+  if (last.error != SwapError::none) {
+    // The earlier stages switched all the same: they compute more than needed, which is harmless.
+    std::string kept;
+    for (const SwapResult::Reinitialised& e : r.reinitialised)
+      kept += fmt::format("; '{}' was re-initialised for it and now computes {}", e.stage, fmt::join(e.fields, ", "));
+    return fail(last.error, last.message + kept);
+  }
+  r.message = last.message;
+  return r;
+}
+
+void Pipeline::install_switch(uint64_t first, RunState& state) noexcept {
+  std::shared_ptr<PostedSwitch> sw;
+  {
+    std::lock_guard lock(switch_mutex_);
+    sw = std::exchange(posted_switch_, nullptr);
+    switch_posted_.store(false, std::memory_order_release);
+  }
+  if (!sw) return;
+  for (std::size_t i = 0; i < sw->parts.size(); ++i) {
+    if (sw->pending[i])
+      sw->parts[i].slot->arm_pending(first);
+    else
+      sw->parts[i].slot->exchange_from(first, sw->parts[i].next);
+  }
+  state.note_swap_applied();
+  sw->installed.set_value(first);
+}
+
 void Pipeline::resolve_pending_swaps() {
+  std::shared_ptr<PostedSwitch> sw;
+  {
+    std::lock_guard lock(switch_mutex_);
+    sw = std::exchange(posted_switch_, nullptr);
+    switch_posted_.store(false, std::memory_order_release);
+  }
+  if (sw) sw->installed.set_value(kNever);
   for (StageSlot* slot : slots()) {
     if (std::shared_ptr<PendingSwap> pending = slot->take_pending()) {
       SwapOutcome outcome;

@@ -11,6 +11,13 @@
 //   that its own node applies between two batches: snapshot() the old stage, restore() the
 //   new one (stateful plugins), then exchange. If the hand-over throws, the old version keeps
 //   running. The caller waits for that outcome, up to a timeout.
+// - Field pruning: when the new instance reads a field that an earlier stage skips (nothing
+//   read it when that stage was initialised), each such stage gets a new instance of the same
+//   version and config, initialised to compute it, and they all switch at one batch: the source's
+//   node picks the number of the next batch it creates, every batch from that one on runs on all
+//   the new instances, and every batch before it on all the old ones (a concurrent slot keeps its
+//   old instance until the sinks have committed the last of those). So no record reaches the new
+//   stage without the field. A stateful stage is not re-initialised: such a swap is refused.
 #pragma once
 
 #include <sluice/sdk/config.hpp>
@@ -18,6 +25,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sluice::runtime {
 
@@ -59,6 +67,15 @@ struct SwapResult {
   std::string previous_plugin, previous_version;
   // How long the stage's batches were held while the swap was applied (serial slots).
   std::chrono::nanoseconds pause{};
+  // Earlier stages re-initialised with it because it reads fields they skipped (field
+  // pruning), in pipeline order, and the first batch that ran on all the new instances (every
+  // batch before it ran on all the old ones).
+  struct Reinitialised {
+    std::string stage;
+    std::vector<std::string> fields;  // the fields it computes now
+  };
+  std::vector<Reinitialised> reinitialised;
+  uint64_t first_batch = 0;
 
   bool ok() const { return error == SwapError::none; }
 };

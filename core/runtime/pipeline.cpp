@@ -84,10 +84,11 @@ Pipeline::Pipeline(config::PipelineSpec spec, plugin::PluginRegistry& registry, 
   if (error) throw *error;
 }
 
-std::vector<sdk::FieldSet> Pipeline::field_plan(const StageSlot* replaced, const sdk::FieldUse* use) {
+std::vector<sdk::FieldSet> Pipeline::field_plan(const std::vector<UseOverride>& overrides) {
   std::vector<std::shared_ptr<StageInstance>> held;  // keeps each FieldUse used below alive
   auto use_of = [&](const StageSlot* slot) -> const sdk::FieldUse* {
-    if (slot == replaced) return use;
+    for (const UseOverride& o : overrides)
+      if (o.slot == slot) return o.use;
     held.push_back(slot->current());
     return &held.back()->field_use;
   };
@@ -242,7 +243,10 @@ void Pipeline::run(RunState& state) {
     run_state_ = nullptr;
   }
   resolve_pending_swaps();
-  for (StageSlot* slot : slots()) slot->tap.wake();
+  for (StageSlot* slot : slots()) {
+    slot->tap.wake();
+    slot->drop_older();
+  }
 
   // Sinks last: they flush what the stages before them emitted.
   std::string stop_error;

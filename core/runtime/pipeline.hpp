@@ -10,8 +10,10 @@
 
 #include <sluice/sdk/stage.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -85,18 +87,39 @@ class Pipeline {
   uint64_t swaps_done();
   uint64_t swaps_failed();
 
+  // For the source's node, before it creates the batch numbered `next_sequence`: installs the
+  // switch a swap posted, if any, so that its stages change versions together from that batch
+  // on (see hot_swap.cpp). Cheap when there is none.
+  void install_posted_switch(uint64_t next_sequence, RunState& state) noexcept {
+    if (switch_posted_.load(std::memory_order_acquire)) install_switch(next_sequence, state);
+  }
+
  private:
   // Loads the plugin, checks its kind and options, creates the stage (not initialised yet).
   std::shared_ptr<StageInstance> instantiate(const config::StageSpec& spec, sdk::StageKind kind,
                                              plugin::PluginRegistry& registry);
   // Calls init(), telling the stage that the stages after it read `wanted`.
   void initialise(StageInstance& instance, sdk::SinkRole role, bool check_only, const sdk::FieldSet& wanted);
+  // A stage's declaration of what it reads, standing in for its running instance's.
+  struct UseOverride {
+    const StageSlot* slot;
+    const sdk::FieldUse* use;
+  };
   // What the stages after each transform read (field pruning), from the running instances'
-  // declarations; `replaced`'s, when given, is taken from `use` instead.
-  std::vector<sdk::FieldSet> field_plan(const StageSlot* replaced = nullptr, const sdk::FieldUse* use = nullptr);
+  // declarations, or from `overrides` for the slots named there.
+  std::vector<sdk::FieldSet> field_plan(const std::vector<UseOverride>& overrides = {});
   SwapResult try_swap(StageSlot& slot, const SwapRequest& request);
-  SwapResult finish_serial_swap(StageSlot& slot, std::shared_ptr<PendingSwap> pending,
-                                std::chrono::milliseconds timeout);
+  // One stage's part in a swap that changes several at one batch.
+  struct SwitchPart {
+    StageSlot* slot;
+    std::shared_ptr<StageInstance> next;
+    bool move_state;
+  };
+  // Switches every part's stage to its new instance from one batch on (the next the source
+  // creates); waits up to `timeout` for that batch. `parts` in pipeline order, the stage the
+  // request named last.
+  SwapResult switch_together(const std::vector<SwitchPart>& parts, const SwapRequest& request, SwapResult r);
+  void install_switch(uint64_t first, RunState& state) noexcept;
   // Resolves every swap still pending once no batch will come (the end of the run).
   void resolve_pending_swaps();
 
@@ -114,6 +137,17 @@ class Pipeline {
   std::mutex swap_mutex_;
   plugin::PluginRegistry registry_;
   RunState* run_state_ = nullptr;  // while run() runs
+
+  // A switch posted by switch_together() for the source's node to install.
+  struct PostedSwitch {
+    std::vector<SwitchPart> parts;
+    std::vector<std::shared_ptr<PendingSwap>> pending;  // per part: its serial swap, or null
+    std::promise<uint64_t> installed;                   // the first batch, or kNever
+  };
+  static constexpr uint64_t kNever = UINT64_MAX;
+  std::mutex switch_mutex_;  // guards posted_switch_
+  std::shared_ptr<PostedSwitch> posted_switch_;
+  std::atomic<bool> switch_posted_{false};
 
   mutable std::mutex phase_mutex_;  // guards phase_ and started_at_; held while installing a swap
   RunPhase phase_ = RunPhase::assembled;

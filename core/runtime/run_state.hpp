@@ -61,6 +61,10 @@ class RunState {
   // (comparable with a timestamp another process took before starting this one); 0 before.
   std::atomic<int64_t> first_batch_unix_ns{0};
 
+  // Every batch numbered below this has been committed by the sinks (they take batches in
+  // order): no stage will see any of them again.
+  std::atomic<uint64_t> committed_below{0};
+
   // Called by the sinks (serially) after each batch.
   void note_batch_committed() noexcept {
     if (first_batch_unix_ns.load(std::memory_order_relaxed) != 0) return;

@@ -71,9 +71,11 @@ void account(StageSlot& slot, const sdk::BatchCounts& before, uint64_t alive_in,
 }  // namespace
 
 void call_transform(StageSlot& slot, sdk::Batch& batch, RunState& state) noexcept {
-  if (slot.swap_pending()) apply_pending_swap(slot, state);  // serial slots only: a batch boundary
+  // Serial slots only: a batch boundary.
+  if (slot.swap_pending() && slot.pending_due(batch.sequence())) apply_pending_swap(slot, state);
   InFlight in_flight(slot);
-  std::shared_ptr<StageInstance> instance = slot.current();  // this batch's version
+  std::shared_ptr<StageInstance> instance =  // this batch's version
+      slot.current_for(batch.sequence(), state.committed_below.load(std::memory_order_acquire));
   const sdk::BatchCounts before = batch.counts();
   const uint64_t alive_in = alive_count(batch);
   const Clock::time_point started = Clock::now();
@@ -136,8 +138,9 @@ bool call_source(StageSlot& slot, sdk::Batch& batch, RunState& state) noexcept {
 
 void call_sinks(StageSlot& sink, StageSlot* dead_letter, sdk::Batch& batch, RunState& state) noexcept {
   // Both sinks run in one serial node: a batch boundary for each.
-  if (sink.swap_pending()) apply_pending_swap(sink, state);
-  if (dead_letter && dead_letter->swap_pending()) apply_pending_swap(*dead_letter, state);
+  if (sink.swap_pending() && sink.pending_due(batch.sequence())) apply_pending_swap(sink, state);
+  if (dead_letter && dead_letter->swap_pending() && dead_letter->pending_due(batch.sequence()))
+    apply_pending_swap(*dead_letter, state);
   {
     InFlight in_flight(sink);
     std::shared_ptr<StageInstance> instance = sink.current();

@@ -1,5 +1,8 @@
 #include "runtime/stage_slot.hpp"
 
+#include <iterator>
+#include <utility>
+
 namespace sluice::runtime {
 
 StageInstance::~StageInstance() { stop(); }
@@ -31,10 +34,49 @@ const char* role_name(SlotRole role) {
   return "?";
 }
 
-bool StageSlot::install_pending(std::shared_ptr<PendingSwap> swap) {
+std::shared_ptr<StageInstance> StageSlot::current_for(uint64_t sequence, uint64_t committed_below) {
+  std::vector<Older> drained;  // destroyed (and stopped, if their last batch is gone) unlocked
+  std::shared_ptr<StageInstance> instance;
+  {
+    std::lock_guard lock(instance_mutex_);
+    if (older_.empty()) return instance_;
+    auto first_needed = older_.begin();
+    while (first_needed != older_.end() && first_needed->until <= committed_below) ++first_needed;
+    drained.assign(std::make_move_iterator(older_.begin()), std::make_move_iterator(first_needed));
+    older_.erase(older_.begin(), first_needed);
+    instance = instance_;
+    for (const Older& o : older_) {
+      if (sequence < o.until) {
+        instance = o.instance;
+        break;
+      }
+    }
+  }
+  return instance;
+}
+
+void StageSlot::exchange_from(uint64_t first, std::shared_ptr<StageInstance> next) noexcept {
+  std::lock_guard lock(instance_mutex_);
+  older_.push_back(Older{first, std::move(instance_)});  // reserve_switch() made room
+  instance_ = std::move(next);
+}
+
+void StageSlot::reserve_switch() {
+  std::lock_guard lock(instance_mutex_);
+  older_.reserve(older_.size() + 1);
+}
+
+void StageSlot::drop_older() {
+  std::vector<Older> drained;
+  std::lock_guard lock(instance_mutex_);
+  drained.swap(older_);
+}
+
+bool StageSlot::install_pending(std::shared_ptr<PendingSwap> swap, uint64_t first) {
   std::lock_guard lock(mutex_);
   if (pending_) return false;
   pending_ = std::move(swap);
+  pending_from_.store(first, std::memory_order_release);
   pending_flag_.store(true, std::memory_order_release);
   return true;
 }
@@ -42,6 +84,7 @@ bool StageSlot::install_pending(std::shared_ptr<PendingSwap> swap) {
 std::shared_ptr<PendingSwap> StageSlot::take_pending() {
   std::lock_guard lock(mutex_);
   pending_flag_.store(false, std::memory_order_release);
+  pending_from_.store(0, std::memory_order_release);
   return std::exchange(pending_, nullptr);
 }
 
@@ -50,6 +93,7 @@ bool StageSlot::withdraw_pending(const std::shared_ptr<PendingSwap>& swap) {
   if (pending_ != swap) return false;
   pending_.reset();
   pending_flag_.store(false, std::memory_order_release);
+  pending_from_.store(0, std::memory_order_release);
   return true;
 }
 

@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace sluice::runtime {
 
@@ -87,23 +88,43 @@ class StageSlot {
   // One batch at a time, in source order: sources, sinks, serial transforms, concurrency 1.
   bool serial() const { return concurrency_ == 1; }
 
-  // The instance a batch entering the stage now runs on. Any thread.
+  // The newest instance: the one a batch entering the stage now runs on, unless a swap that
+  // switches at a given batch (see exchange_from) still keeps an older one for it. Any thread.
   std::shared_ptr<StageInstance> current() const {
     std::lock_guard lock(instance_mutex_);
     return instance_;
   }
+  // The instance the batch numbered `sequence` runs on. `committed_below`: every batch before
+  // that number has been committed by the sinks, so no batch needs a version that stopped
+  // before it any more, and those are let go here. Any thread.
+  std::shared_ptr<StageInstance> current_for(uint64_t sequence, uint64_t committed_below);
   // Installs a new instance; batches that already took the old one finish on it.
   std::shared_ptr<StageInstance> exchange(std::shared_ptr<StageInstance> next) {
     std::lock_guard lock(instance_mutex_);
     std::swap(instance_, next);
     return next;
   }
+  // Installs a new instance for the batches numbered `first` and later; those before keep the
+  // one installed now, wherever they are. Allocates nothing when reserve_switch() came first.
+  void exchange_from(uint64_t first, std::shared_ptr<StageInstance> next) noexcept;
+  // Makes room for one exchange_from().
+  void reserve_switch();
+  // Lets go of every older instance (the end of the run).
+  void drop_older();
 
   // --- swaps of serial slots, applied by the slot's own node between two batches ---
   // Checked by the node once per batch.
   bool swap_pending() const noexcept { return pending_flag_.load(std::memory_order_acquire); }
-  // False when another swap is already pending.
-  bool install_pending(std::shared_ptr<PendingSwap> swap);
+  // Whether the pending swap applies before the batch numbered `sequence`: every pending swap
+  // does, except one installed with a first batch still to come.
+  bool pending_due(uint64_t sequence) const noexcept {
+    return sequence >= pending_from_.load(std::memory_order_acquire);
+  }
+  // False when another swap is already pending. The swap applies before the first batch
+  // numbered `first` or later; kNotYet holds it until arm_pending().
+  static constexpr uint64_t kNotYet = UINT64_MAX;
+  bool install_pending(std::shared_ptr<PendingSwap> swap, uint64_t first = 0);
+  void arm_pending(uint64_t first) noexcept { pending_from_.store(first, std::memory_order_release); }
   // The pending swap, now owned by the caller (the node, or the end of the run); null if none.
   std::shared_ptr<PendingSwap> take_pending();
   // Removes `swap` if it is still pending (a caller that gave up waiting); false when a node
@@ -126,8 +147,16 @@ class StageSlot {
   // (rightly, by the memory model) reports against a concurrent exchange.
   mutable std::mutex instance_mutex_;
   std::shared_ptr<StageInstance> instance_;
+  // Instances kept for the batches numbered below `until` (ascending), after swaps that switch
+  // at a given batch.
+  struct Older {
+    uint64_t until;
+    std::shared_ptr<StageInstance> instance;
+  };
+  std::vector<Older> older_;
 
   std::atomic<bool> pending_flag_{false};
+  std::atomic<uint64_t> pending_from_{0};
   mutable std::mutex mutex_;  // guards pending_ and last_swap_error_
   std::shared_ptr<PendingSwap> pending_;
   std::string last_swap_error_;

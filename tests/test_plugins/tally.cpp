@@ -1,6 +1,7 @@
 // A test transform with state, for hot swaps of stateful stages: numbers the records it sees
-// (`seq`, counting on across swaps when the state moves) and stamps them with its version; the
-// final batch emits one row with the total. Its snapshot is "tally-v1 COUNT". Built with
+// (`seq`, counting on across swaps when the state moves) and stamps them with its version
+// (`tallied_by`, skipped when no later stage reads it); the final batch emits one row with the
+// total. Its snapshot is "tally-v1 COUNT". Built with
 // TALLY_FAIL_RESTORE, restore() throws, so a swap to that version must roll back.
 #include <sluice/sdk.hpp>
 
@@ -16,7 +17,17 @@ constexpr std::string_view kStateTag = "tally-v1 ";
 
 class TallyStage : public sdk::Transform {
  public:
-  void init(const sdk::InitContext& ctx) override { field_ = ctx.config.get_string("field", "seq"); }
+  void init(const sdk::InitContext& ctx) override {
+    field_ = ctx.config.get_string("field", "seq");
+    // Field pruning: `tallied_by` only where a later stage reads it.
+    stamp_ = ctx.wanted == nullptr || ctx.wanted->contains("tallied_by");
+    if (ctx.field_use != nullptr) {
+      ctx.field_use->reads(sdk::FieldSet());
+      sdk::FieldSet stamp;
+      stamp.add("tallied_by");
+      ctx.field_use->skips_unwanted(stamp);
+    }
+  }
 
   void process(sdk::Batch& batch) override {
     const std::size_t input_count = batch.size();
@@ -26,7 +37,7 @@ class TallyStage : public sdk::Transform {
       ++count_;
       if (boost::json::object* o = r.value.if_object()) {
         (*o)[field_] = count_;
-        (*o)["tallied_by"] = SLUICE_PLUGIN_VERSION;
+        if (stamp_) (*o)["tallied_by"] = SLUICE_PLUGIN_VERSION;
       }
     }
     if (batch.is_final()) {
@@ -53,6 +64,7 @@ class TallyStage : public sdk::Transform {
 
  private:
   std::string field_;
+  bool stamp_ = true;
   uint64_t count_ = 0;
 };
 

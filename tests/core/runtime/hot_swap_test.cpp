@@ -1,6 +1,7 @@
 // Hot swap inside the runtime: a reentrant stage's old library unloads after its last batch, a
 // stateful stage's state moves at a batch boundary, a failing hand-over rolls back, and a swap
 // that finds no batch boundary in time changes nothing.
+#include "admin/admin_routes.hpp"
 #include "admin/pipeline_status.hpp"
 #include "config/pipeline_spec.hpp"
 #include "plugin/plugin_registry.hpp"
@@ -19,6 +20,7 @@
 #include <thread>
 
 #include <dlfcn.h>
+#include <sqlite3.h>
 
 namespace {
 
@@ -26,6 +28,7 @@ namespace fs = std::filesystem;
 using sluice::runtime::Pipeline;
 using sluice::runtime::RunPhase;
 using sluice::runtime::RunState;
+using sluice::runtime::StageSlot;
 using sluice::runtime::SwapError;
 using sluice::runtime::SwapRequest;
 
@@ -273,13 +276,51 @@ TEST_CASE("swaps that cannot apply are refused with their reason and the running
   CHECK(p.swaps_failed() == 7);  // the unknown stage counts nowhere
 }
 
-TEST_CASE("field pruning: a swap after which a stage would read a field that an earlier one skips is refused",
-          "[runtime][swap][pruning]") {
-  fs::path dir = scratch("pruned_swap");
-  const std::string db = (dir / "out.db").string();
-  auto yaml = [&](bool prune) {
-    return std::string(R"(name: pruned_swap
-source: {plugin: generate, config: {count: 0, rate: 20000, malformed_rate: 0, invalid_rate: 0}}
+namespace {
+
+// The rows a query gives on the SQLite file `db`: each column as text, "NULL" for a null.
+std::vector<std::vector<std::string>> sqlite_rows(const std::string& db, const std::string& sql) {
+  sqlite3* handle = nullptr;
+  REQUIRE(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(handle, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
+  std::vector<std::vector<std::string>> rows;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    std::vector<std::string> row;
+    for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
+      const unsigned char* text = sqlite3_column_text(stmt, c);
+      row.emplace_back(text ? reinterpret_cast<const char*>(text) : "NULL");
+    }
+    rows.push_back(std::move(row));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(handle);
+  return rows;
+}
+
+// What GET /v1/pipeline says a stage leaves out.
+boost::json::value skips_of(RunningPipeline& run, const char* stage) {
+  boost::json::value status = sluice::admin::pipeline_status_json(run.pipeline(), run.state());
+  for (const boost::json::value& s : status.at("stages").as_array())
+    if (s.at("name") == stage) return s.as_object().contains("skips") ? s.at("skips") : boost::json::value();
+  FAIL("no stage named " << stage);
+  return boost::json::value();
+}
+
+SwapRequest sqlite_columns(const std::string& db, const char* table, std::initializer_list<const char*> names) {
+  std::string text = "{path: \"" + db + "\", table: " + table + ", columns: [";
+  for (const char* n : names) text += std::string("{name: ") + n + ", type: TEXT},";
+  text.back() = ']';
+  SwapRequest r = swap_to("sink", "");
+  r.config = sluice::sdk::parse_yaml_config(text + "}", "swap.yaml");
+  return r;
+}
+
+// enrich classifies user agents into `family` and `form`; at start only `family` is read. The
+// source runs as fast as it can, so that batches wait in every stage when a swap comes.
+std::string enrich_yaml(const std::string& db, const std::string& between, const std::string& columns, bool prune) {
+  return R"(name: pruned_swap
+source: {plugin: generate, config: {count: 0, rate: 0, malformed_rate: 0, invalid_rate: 0}}
 stages:
   - {name: parse, plugin: json_parse}
   - name: enrich
@@ -288,55 +329,177 @@ stages:
       classify:
         - {field: user_agent, target: family, default: other, rules: [{name: firefox, pattern: Firefox}]}
         - {field: user_agent, target: form, default: desktop, rules: [{name: mobile, pattern: Mobile}]}
-sink:
+)" + between +
+         R"(sink:
   plugin: sqlite_sink
-  config: {path: ")") + db + R"(", table: t, columns: [{name: family, type: TEXT}]}
+  config: {path: ")" +
+         db + R"(", table: t, columns: [)" + columns + R"(]}
 batch_size: 100
 )" + (prune ? "" : "prune_fields: false\n");
-  };
-  // Each into a table of its own: the new sink creates it.
-  // What GET /v1/pipeline says enrich leaves out.
-  auto skips_of_enrich = [](RunningPipeline& run) {
-    boost::json::value status = sluice::admin::pipeline_status_json(run.pipeline(), run.state());
-    for (const boost::json::value& s : status.at("stages").as_array())
-      if (s.at("name") == "enrich") return s.as_object().contains("skips") ? s.at("skips") : boost::json::value();
-    FAIL("no stage named enrich");
-    return boost::json::value();
-  };
-  auto columns = [&](const char* table, std::initializer_list<const char*> names) {
-    std::string text = "{path: \"" + db + "\", table: " + table + ", columns: [";
-    for (const char* n : names) text += std::string("{name: ") + n + ", type: TEXT},";
-    text.back() = ']';
-    SwapRequest r = swap_to("sink", "");
-    r.config = sluice::sdk::parse_yaml_config(text + "}", "swap.yaml");
-    return r;
-  };
+}
 
-  {
-    RunningPipeline run(dir, yaml(true));
-    // At start nothing after enrich read `form`: enrich skips it.
-    CHECK(run.pipeline().wanted_after(1).names() == std::vector<std::string>{"family"});
-    CHECK(skips_of_enrich(run) == boost::json::array{"form"});
+}  // namespace
 
-    // A sink that also writes `event_type` (which enrich never writes) is fine.
-    auto wider = run.pipeline().swap_stage(columns("wider", {"family", "event_type"}));
-    INFO(wider.message);
-    CHECK(wider.ok());
+TEST_CASE("a slot switched at a batch gives the batches before it the old instance until they are committed",
+          "[runtime][swap]") {
+  using sluice::runtime::StageInstance;
+  auto a = std::make_shared<StageInstance>();
+  auto b = std::make_shared<StageInstance>();
+  auto c = std::make_shared<StageInstance>();
+  StageSlot slot(sluice::config::StageSpec{}, sluice::runtime::SlotRole::transform, a, 2);
+  CHECK(slot.current_for(7, 0) == a);
 
-    // One that writes `form` would get records without it: refused, and the old sink keeps running.
-    auto refused = run.pipeline().swap_stage(columns("refused", {"family", "form"}));
-    CHECK(refused.error == SwapError::not_swappable);
-    CHECK_THAT(refused.message, Catch::Contains("the stages after 'enrich' would read form, which that stage skips") &&
-                                    Catch::Contains("prune_fields: false"));
-    CHECK(run.pipeline().find("sink")->counters.swaps_failed.load() == 1);
-  }
-  {
-    // Without pruning, enrich computes `form` all along, and the same swap goes through.
-    RunningPipeline run(dir, yaml(false));
-    CHECK(run.pipeline().wanted_after(1).all());
-    CHECK(skips_of_enrich(run).is_null());
-    auto accepted = run.pipeline().swap_stage(columns("accepted", {"family", "form"}));
-    INFO(accepted.message);
-    CHECK(accepted.ok());
-  }
+  slot.reserve_switch();
+  slot.exchange_from(10, b);
+  CHECK(slot.current() == b);
+  CHECK(slot.current_for(9, 0) == a);  // created before the switch: the old version
+  CHECK(slot.current_for(10, 0) == b);
+  CHECK(slot.current_for(3, 4) == a);
+
+  slot.reserve_switch();
+  slot.exchange_from(20, c);  // a second switch before the batches of the first are done
+  CHECK(slot.current_for(9, 4) == a);
+  CHECK(slot.current_for(15, 4) == b);
+  CHECK(slot.current_for(25, 4) == c);
+
+  // Once the sinks committed every batch before 10, nothing holds `a` any more.
+  CHECK(slot.current_for(12, 10) == b);
+  CHECK(a.use_count() == 1);
+  CHECK(slot.current_for(25, 20) == c);
+  CHECK(b.use_count() == 1);
+
+  // A serial slot's swap armed for a later batch waits for it.
+  auto pending = std::make_shared<sluice::runtime::PendingSwap>();
+  REQUIRE(slot.install_pending(pending, StageSlot::kNotYet));
+  CHECK(slot.swap_pending());
+  CHECK_FALSE(slot.pending_due(1000));
+  slot.arm_pending(30);
+  CHECK_FALSE(slot.pending_due(29));
+  CHECK(slot.pending_due(30));
+  CHECK(slot.take_pending() == pending);
+  CHECK(slot.pending_due(0));
+}
+
+TEST_CASE("field pruning: a swap that reads a field an earlier stage skips re-initialises that stage with it",
+          "[runtime][swap][pruning]") {
+  fs::path dir = scratch("pruned_swap");
+  const std::string db = (dir / "out.db").string();
+  const std::string yaml = enrich_yaml(db, "", "{name: family, type: TEXT}", true);
+  RunningPipeline run(dir, yaml);
+  StageSlot& enrich = *run.pipeline().find("enrich");
+  // At start nothing after enrich read `form`: enrich skips it.
+  CHECK(run.pipeline().wanted_after(1).names() == std::vector<std::string>{"family"});
+  CHECK(skips_of(run, "enrich") == boost::json::array{"form"});
+
+  // A sink that also writes `event_type` (which enrich never writes) needs nothing of enrich.
+  auto wider = run.pipeline().swap_stage(sqlite_columns(db, "wider", {"family", "event_type"}));
+  INFO(wider.message);
+  CHECK(wider.ok());
+  CHECK(wider.reinitialised.empty());
+  CHECK(enrich.counters.swaps_done.load() == 0);
+
+  // One that writes `form` gets an enrich that computes it, from the same batch on; the admin
+  // API's answer says so.
+  sluice::admin::AdminRoutes routes(run.pipeline(), run.state());
+  auto answer = routes.handle("POST", "/v1/stages/sink/swap",
+                              R"({"config": {"path": ")" + db +
+                                  R"(", "table": "widened", "columns": [{"name": "family", "type": "TEXT"},
+                                  {"name": "form", "type": "TEXT"}]}})");
+  INFO(answer.body);
+  REQUIRE(answer.status == 200);
+  boost::json::object widened = boost::json::parse(answer.body).as_object();
+  CHECK(widened.at("reinitialised") == boost::json::parse(R"([{"stage": "enrich", "computes": ["form"]}])"));
+  CHECK(widened.at("first_batch").as_int64() > 0);
+  CHECK_FALSE(widened.contains("warning"));
+  CHECK(enrich.counters.swaps_done.load() == 1);
+  CHECK(enrich.current()->description().version == "1.1.0");
+  CHECK(run.pipeline().wanted_after(1).contains("form"));
+  CHECK(skips_of(run, "enrich").is_null());
+  const uint64_t delivered = run.state().delivered.load();
+  wait_until([&] { return run.state().delivered.load() > delivered + 1000; }, "the new sink writes rows");
+  run.stop();
+
+  // Every row the new sink wrote has its form: no batch reached it from the old enrich.
+  auto rows = sqlite_rows(db, "SELECT family, form FROM widened ORDER BY rowid");
+  REQUIRE(rows.size() > 1000);
+  std::size_t forms = 0;
+  for (const auto& row : rows) forms += row[1] == "desktop" || row[1] == "mobile";
+  CHECK(forms == rows.size());
+}
+
+TEST_CASE("field pruning: stages that run batches in parallel switch at one batch when one is re-initialised",
+          "[runtime][swap][pruning]") {
+  fs::path dir = scratch("pruned_parallel_swap");
+  const std::string db = (dir / "out.db").string();
+  // `label` writes tag "none" at start; the new config renames enrich's `form` to `tag`, so a
+  // record that went through the old enrich and the new label would reach the sink without a
+  // tag (NULL), and one through the new enrich and the old label with "none" after the switch.
+  const std::string yaml = enrich_yaml(db, R"(  - name: label
+    plugin: normalize
+    config: {operations: [{op: default, field: tag, value: none}]}
+)",
+                                       "{name: family, type: TEXT}, {name: tag, type: TEXT}", true);
+  RunningPipeline run(dir, yaml);
+  REQUIRE(run.pipeline().find("enrich")->concurrency() > 1);
+  REQUIRE(run.pipeline().find("label")->concurrency() > 1);
+  CHECK(skips_of(run, "enrich") == boost::json::array{"form"});
+
+  SwapRequest relabel = swap_to("label", "");
+  relabel.config = sluice::sdk::parse_yaml_config("{operations: [{op: rename, from: form, to: tag}]}", "swap.yaml");
+  auto r = run.pipeline().swap_stage(relabel);
+  INFO(r.message);
+  REQUIRE(r.ok());
+  REQUIRE(r.reinitialised.size() == 1);
+  CHECK(r.reinitialised[0].stage == "enrich");
+  CHECK(skips_of(run, "enrich").is_null());
+  const uint64_t delivered = run.state().delivered.load();
+  wait_until([&] { return run.state().delivered.load() > delivered + 1000; }, "records pass the new label");
+  run.stop();
+
+  auto rows = sqlite_rows(db, "SELECT tag FROM t ORDER BY rowid");
+  std::size_t first = 0;
+  while (first < rows.size() && rows[first][0] == "none") ++first;
+  REQUIRE(first > 0);
+  REQUIRE(first < rows.size());
+  std::size_t relabelled = 0;
+  for (std::size_t i = first; i < rows.size(); ++i) relabelled += rows[i][0] == "desktop" || rows[i][0] == "mobile";
+  CHECK(relabelled == rows.size() - first);
+  CHECK(first % 100 == 0);  // the switch fell between two batches
+  CHECK(first == r.first_batch * 100);
+}
+
+TEST_CASE("field pruning: a swap that needs a field a stateful stage skips is refused", "[runtime][swap][pruning]") {
+  fs::path dir = scratch("pruned_stateful_swap");
+  const std::string db = (dir / "out.db").string();
+  RunningPipeline run(dir, R"(name: pruned_stateful
+source: {plugin: generate, config: {count: 0, rate: 20000, malformed_rate: 0, invalid_rate: 0}}
+stages:
+  - {name: parse, plugin: json_parse}
+  - {name: tally, plugin: tally}
+sink:
+  plugin: sqlite_sink
+  config: {path: ")" + db + R"(", table: t, columns: [{name: seq, type: INTEGER}]}
+batch_size: 100
+)");
+  CHECK(skips_of(run, "tally") == boost::json::array{"tallied_by"});
+  auto refused = run.pipeline().swap_stage(sqlite_columns(db, "refused", {"seq", "tallied_by"}));
+  CHECK(refused.error == SwapError::not_swappable);
+  CHECK_THAT(refused.message, Catch::Contains("the stages after 'tally' would read tallied_by, which that stage "
+                                              "skips, and it holds state") &&
+                                  Catch::Contains("prune_fields: false"));
+  CHECK(run.pipeline().find("tally")->counters.swaps_done.load() == 0);
+  CHECK(run.pipeline().find("sink")->counters.swaps_failed.load() == 1);
+}
+
+TEST_CASE("field pruning: without it the same swap needs no re-initialisation", "[runtime][swap][pruning]") {
+  fs::path dir = scratch("unpruned_swap");
+  const std::string db = (dir / "out.db").string();
+  RunningPipeline run(dir, enrich_yaml(db, "", "{name: family, type: TEXT}", false));
+  CHECK(run.pipeline().wanted_after(1).all());
+  CHECK(skips_of(run, "enrich").is_null());
+  auto accepted = run.pipeline().swap_stage(sqlite_columns(db, "accepted", {"family", "form"}));
+  INFO(accepted.message);
+  CHECK(accepted.ok());
+  CHECK(accepted.reinitialised.empty());
+  CHECK(run.pipeline().find("enrich")->counters.swaps_done.load() == 0);
 }

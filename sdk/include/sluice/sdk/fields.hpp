@@ -71,8 +71,10 @@ class FieldUse {
   // The records the stage passes on are new ones it builds (an aggregate's rows), not the ones
   // it was given: what the stages after it read says nothing about its input.
   void replaces_records() noexcept { replaces_ = true; }
-  // The fields it computes only where InitContext::wanted holds them. The host refuses a hot
-  // swap after which a stage downstream would read one of them that this instance skips.
+  // The fields it computes only where InitContext::wanted holds them. When a hot swap makes a
+  // stage downstream read one that this instance skips, the host creates and initialises a new
+  // instance of this stage (same version and config) with the wider set and switches both at
+  // one batch; for a stateful stage it refuses the swap instead.
   void skips_unwanted(const FieldSet& fields) { skippable_.merge(fields); }
 
   // For the host.
