@@ -1,10 +1,10 @@
 // pipelines/reference.yaml end to end: the hand-checked golden case row by row, and on 100,000
 // generated events the balance and results independent of threads and batch size.
 #include "sluice_process.hpp"
+#include "sqlite_query.hpp"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-#include <sqlite3.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -22,23 +22,10 @@ using Row = std::vector<std::string>;
 
 // Every row of the metrics table, ordered by key, each column as SQLite's text of it.
 std::vector<Row> metrics_rows(const std::filesystem::path& db) {
-  sqlite3* handle = nullptr;
-  REQUIRE(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(handle,
-                             "SELECT window_start, event_type, region, browser, count, amount_sum, latency_min, "
-                             "latency_max, latency_avg, latency_p50, latency_p95, latency_p99 FROM metrics "
-                             "ORDER BY window_start, event_type, region, browser",
-                             -1, &stmt, nullptr) == SQLITE_OK);
-  std::vector<Row> rows;
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    Row row;
-    for (int i = 0; i < 12; ++i) row.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)));
-    rows.push_back(std::move(row));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(handle);
-  return rows;
+  return sluice::test_support::sqlite_query(db.string(),
+                                            "SELECT window_start, event_type, region, browser, count, amount_sum, "
+                                            "latency_min, latency_max, latency_avg, latency_p50, latency_p95, "
+                                            "latency_p99 FROM metrics ORDER BY window_start, event_type, region, browser");
 }
 
 std::vector<Row> csv_rows(const std::filesystem::path& file) {

@@ -6,6 +6,7 @@
 #include "config/pipeline_spec.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "runtime/pipeline.hpp"
+#include "sqlite_query.hpp"
 
 #include <sluice/sdk/yaml_config.hpp>
 
@@ -20,7 +21,6 @@
 #include <thread>
 
 #include <dlfcn.h>
-#include <sqlite3.h>
 
 namespace {
 
@@ -278,26 +278,6 @@ TEST_CASE("swaps that cannot apply are refused with their reason and the running
 
 namespace {
 
-// The rows a query gives on the SQLite file `db`: each column as text, "NULL" for a null.
-std::vector<std::vector<std::string>> sqlite_rows(const std::string& db, const std::string& sql) {
-  sqlite3* handle = nullptr;
-  REQUIRE(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(handle, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
-  std::vector<std::vector<std::string>> rows;
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    std::vector<std::string> row;
-    for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
-      const unsigned char* text = sqlite3_column_text(stmt, c);
-      row.emplace_back(text ? reinterpret_cast<const char*>(text) : "NULL");
-    }
-    rows.push_back(std::move(row));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(handle);
-  return rows;
-}
-
 // What GET /v1/pipeline says a stage leaves out.
 boost::json::value skips_of(RunningPipeline& run, const char* stage) {
   boost::json::value status = sluice::admin::pipeline_status_json(run.pipeline(), run.state());
@@ -420,7 +400,7 @@ TEST_CASE("field pruning: a swap that reads a field an earlier stage skips re-in
   run.stop();
 
   // Every row the new sink wrote has its form: no batch reached it from the old enrich.
-  auto rows = sqlite_rows(db, "SELECT family, form FROM widened ORDER BY rowid");
+  auto rows = sluice::test_support::sqlite_query(db, "SELECT family, form FROM widened ORDER BY rowid");
   REQUIRE(rows.size() > 1000);
   std::size_t forms = 0;
   for (const auto& row : rows) forms += row[1] == "desktop" || row[1] == "mobile";
@@ -456,7 +436,7 @@ TEST_CASE("field pruning: stages that run batches in parallel switch at one batc
   wait_until([&] { return run.state().delivered.load() > delivered + 1000; }, "records pass the new label");
   run.stop();
 
-  auto rows = sqlite_rows(db, "SELECT tag FROM t ORDER BY rowid");
+  auto rows = sluice::test_support::sqlite_query(db, "SELECT tag FROM t ORDER BY rowid");
   std::size_t first = 0;
   while (first < rows.size() && rows[first][0] == "none") ++first;
   REQUIRE(first > 0);

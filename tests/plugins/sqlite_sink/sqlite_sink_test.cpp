@@ -1,4 +1,5 @@
 #include "sqlite_sink.hpp"
+#include "sqlite_query.hpp"
 #include "table_spec.hpp"
 #include "temp_dir.hpp"
 
@@ -6,7 +7,6 @@
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -22,30 +22,12 @@ using sluice::sdk::testing::make_json_batch;
 using sluice::sdk::testing::make_raw_batch;
 using sluice::sdk::testing::make_stage;
 using sluice::test_support::TempDir;
-using Rows = std::vector<std::vector<std::string>>;
+using Rows = sluice::test_support::SqliteRows;
 
 namespace {
 
 // Every row of `sql` as text ("NULL" for NULL), read through a connection of its own.
-Rows query(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) == SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  INFO(sql);
-  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
-  Rows rows;
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    std::vector<std::string> row;
-    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
-      const unsigned char* text = sqlite3_column_text(stmt, i);
-      row.emplace_back(text ? reinterpret_cast<const char*>(text) : "NULL");
-    }
-    rows.push_back(std::move(row));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return rows;
-}
+Rows query(const std::string& path, const std::string& sql) { return sluice::test_support::sqlite_query(path, sql); }
 
 const char* kMetricsConfig = R"(table: metrics
 key: [window_start, event_type, region, browser]
