@@ -6,6 +6,7 @@
 #include "config/pipeline_spec.hpp"
 #include "plugin/plugin_registry.hpp"
 #include "runtime/pipeline.hpp"
+#include "runtime/stage_call.hpp"
 #include "sqlite_query.hpp"
 
 #include <sluice/sdk/yaml_config.hpp>
@@ -17,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <sstream>
 #include <thread>
 
@@ -358,6 +360,60 @@ TEST_CASE("a slot switched at a batch gives the batches before it the old instan
   CHECK(slot.pending_due(30));
   CHECK(slot.take_pending() == pending);
   CHECK(slot.pending_due(0));
+}
+
+// A transform that counts the batches it processes.
+struct CountingTransform : sluice::sdk::Transform {
+  void init(const sluice::sdk::InitContext&) override {}
+  void process(sluice::sdk::Batch&) override { ++batches; }
+  int batches = 0;
+};
+
+std::shared_ptr<sluice::runtime::StageInstance> counting_instance() {
+  auto instance = std::make_shared<sluice::runtime::StageInstance>();
+  auto stage = std::make_shared<CountingTransform>();
+  instance->transform = stage.get();
+  instance->stage = std::move(stage);
+  return instance;
+}
+
+int batches_of(const std::shared_ptr<sluice::runtime::StageInstance>& instance) {
+  return static_cast<CountingTransform*>(instance->transform)->batches;
+}
+
+TEST_CASE("each batch runs on the instance its number selects, in parallel and serial stages", "[runtime][swap]") {
+  RunState state;
+  auto run = [&](StageSlot& slot, uint64_t sequence) {
+    sluice::sdk::Batch batch(sequence);
+    sluice::runtime::call_transform(slot, batch, state);
+  };
+  {
+    auto a = counting_instance(), b = counting_instance();
+    StageSlot slot(sluice::config::StageSpec{}, sluice::runtime::SlotRole::transform, a, 2);
+    slot.reserve_switch();
+    slot.exchange_from(10, b);
+    run(slot, 10);
+    run(slot, 9);  // a batch created before the switch, arriving late
+    run(slot, 11);
+    CHECK(batches_of(a) == 1);
+    CHECK(batches_of(b) == 2);
+  }
+  {
+    auto a = counting_instance(), b = counting_instance();
+    StageSlot slot(sluice::config::StageSpec{}, sluice::runtime::SlotRole::transform, a, 1);
+    auto pending = std::make_shared<sluice::runtime::PendingSwap>();
+    pending->next = b;
+    std::future<sluice::runtime::SwapOutcome> outcome = pending->outcome.get_future();
+    REQUIRE(slot.install_pending(pending, StageSlot::kNotYet));
+    run(slot, 4);  // not armed yet: the old instance
+    slot.arm_pending(6);
+    run(slot, 5);
+    run(slot, 6);  // the swap applies before this batch
+    run(slot, 7);
+    CHECK(batches_of(a) == 2);
+    CHECK(batches_of(b) == 2);
+    CHECK(outcome.get().error == SwapError::none);
+  }
 }
 
 TEST_CASE("field pruning: a swap that reads a field an earlier stage skips re-initialises that stage with it",
