@@ -68,6 +68,22 @@ int swap_command(const Invocation& inv) {
     const boost::json::value* pause = o->if_contains("pause_us");
     std::cout << fmt::format("stage '{}': {} -> {} {} (batches held {} us)\n", stage, from, field("plugin"),
                              field("version"), pause ? boost::json::serialize(*pause) : "0");
+    // Field pruning: earlier stages that had to compute more for the new version.
+    const boost::json::value* reinitialised = o->if_contains("reinitialised");
+    const boost::json::value* first_batch = o->if_contains("first_batch");
+    if (reinitialised && reinitialised->is_array()) {
+      for (const boost::json::value& e : reinitialised->get_array()) {
+        const boost::json::object* entry = e.if_object();
+        if (!entry || !entry->contains("stage") || !entry->at("stage").is_string()) continue;
+        std::string fields;
+        if (const boost::json::value* c = entry->if_contains("computes"); c && c->is_array())
+          for (const boost::json::value& f : c->get_array())
+            if (f.is_string()) fields += (fields.empty() ? "" : ", ") + std::string(f.get_string());
+        std::cout << fmt::format("  with stage '{}' re-initialised to compute {}, from batch {} on\n",
+                                 entry->at("stage").get_string().c_str(), fields,
+                                 first_batch ? boost::json::serialize(*first_batch) : "?");
+      }
+    }
     if (!field("warning").empty()) std::cerr << "warning: " << field("warning") << "\n";
     return kExitOk;
   } catch (const std::exception& e) {

@@ -556,3 +556,47 @@ sink:
   CHECK(run.wait().exit_code == 130);
   CHECK(run_sluice({"status", "--admin", run.address()}).exit_code == 3);  // gone with the run
 }
+
+TEST_CASE("sluice swap names the stages re-initialised to compute a field they skipped", "[swap][admin][pruning]") {
+  auto dir = scratch_dir("pruned_cli");
+  write_file(dir / "p.yaml", R"(name: pruned_cli
+source:
+  plugin: generate
+  config: {count: 0, rate: 20000, malformed_rate: 0, invalid_rate: 0}
+stages:
+  - {name: parse, plugin: json_parse}
+  - name: enrich
+    plugin: regex_enrich
+    config:
+      classify:
+        - {field: user_agent, target: family, default: other, rules: [{name: firefox, pattern: Firefox}]}
+        - {field: user_agent, target: form, default: desktop, rules: [{name: mobile, pattern: Mobile}]}
+sink:
+  plugin: sqlite_sink
+  config: {path: out.db, table: t, columns: [{name: family, type: TEXT}]}
+)");
+  ProcessOptions o;
+  o.cwd = dir;
+  BackgroundRun run({"run", "p.yaml", "--quiet", "--admin", "0"}, o);
+  AdminClient client = run.client();
+  wait_running(client);
+  CHECK(stage_of(json_of(client.get("/v1/pipeline")), "enrich").at("skips") == boost::json::array{"form"});
+
+  ProcessResult swap = run_sluice(
+      {"swap", "--admin", run.address(), "sink", "^1", "--config",
+       R"({"path": "out.db", "table": "t2", "columns": [{"name": "family", "type": "TEXT"}, {"name": "form", "type": "TEXT"}]})"},
+      o);
+  INFO(swap.err);
+  CHECK(swap.exit_code == 0);
+  CHECK_THAT(swap.out, Catch::Contains("stage 'sink': sqlite_sink 1.1.0 -> sqlite_sink 1.1.0") &&
+                           Catch::Contains("with stage 'enrich' re-initialised to compute form, from batch "));
+  boost::json::object enrich = stage_of(json_of(client.get("/v1/pipeline")), "enrich");
+  CHECK_FALSE(enrich.contains("skips"));
+  CHECK(enrich.at("swaps_done").as_int64() == 1);
+
+  run.signal(SIGINT);
+  ProcessResult done = run.wait();
+  CHECK(done.exit_code == 130);
+  CHECK_THAT(done.err, Catch::Contains("swap (admin): stage 'enrich' regex_enrich 1.1.0 re-initialised for the "
+                                       "change to stage 'sink'"));
+}
