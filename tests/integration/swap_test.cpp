@@ -2,6 +2,7 @@
 // records stream, a stateful window swapped mid-stream with unchanged results, refused swaps that
 // leave the pipeline as it was, a SIGHUP reload, and the admin CLI clients.
 #include "admin/admin_client.hpp"
+#include "enrich_stages.hpp"
 #include "sluice_process.hpp"
 
 #include <boost/json.hpp>
@@ -565,13 +566,7 @@ source:
   config: {count: 0, rate: 20000, malformed_rate: 0, invalid_rate: 0}
 stages:
   - {name: parse, plugin: json_parse}
-  - name: enrich
-    plugin: regex_enrich
-    config:
-      classify:
-        - {field: user_agent, target: family, default: other, rules: [{name: firefox, pattern: Firefox}]}
-        - {field: user_agent, target: form, default: desktop, rules: [{name: mobile, pattern: Mobile}]}
-sink:
+)" + sluice::test_support::kFamilyFormEnrich + R"(sink:
   plugin: sqlite_sink
   config: {path: out.db, table: t, columns: [{name: family, type: TEXT}]}
 )");

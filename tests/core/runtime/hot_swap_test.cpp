@@ -7,6 +7,7 @@
 #include "plugin/plugin_registry.hpp"
 #include "runtime/pipeline.hpp"
 #include "runtime/stage_call.hpp"
+#include "enrich_stages.hpp"
 #include "sqlite_query.hpp"
 
 #include <sluice/sdk/yaml_config.hpp>
@@ -305,13 +306,7 @@ std::string enrich_yaml(const std::string& db, const std::string& between, const
 source: {plugin: generate, config: {count: 0, rate: 0, malformed_rate: 0, invalid_rate: 0}}
 stages:
   - {name: parse, plugin: json_parse}
-  - name: enrich
-    plugin: regex_enrich
-    config:
-      classify:
-        - {field: user_agent, target: family, default: other, rules: [{name: firefox, pattern: Firefox}]}
-        - {field: user_agent, target: form, default: desktop, rules: [{name: mobile, pattern: Mobile}]}
-)" + between +
+)" + sluice::test_support::kFamilyFormEnrich + between +
          R"(sink:
   plugin: sqlite_sink
   config: {path: ")" +
