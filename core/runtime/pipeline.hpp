@@ -116,9 +116,10 @@ class Pipeline {
     bool move_state;
   };
   // Switches every part's stage to its new instance from one batch on (the next the source
-  // creates); waits up to `timeout` for that batch. `parts` in pipeline order, the stage the
-  // request named last.
+  // creates); waits up to request.timeout for that batch, then for the serial parts' outcomes.
+  // `parts` in pipeline order, the stage the request named last.
   SwapResult switch_together(const std::vector<SwitchPart>& parts, const SwapRequest& request, SwapResult r);
+  // The source's node: installs the posted switch for the batches numbered `first` and later.
   void install_switch(uint64_t first, RunState& state) noexcept;
   // Resolves every swap still pending once no batch will come (the end of the run).
   void resolve_pending_swaps();
