@@ -190,18 +190,13 @@ SwapResult Pipeline::try_swap(StageSlot& slot, const SwapRequest& request) {
   auto next = std::make_shared<StageInstance>();
   next->plugin = loaded;
   next->spec = std::move(spec);
+  bool implements = false;
   try {
-    next->stage = loaded->create();
+    implements = next->create(kind);
   } catch (...) {
     return fail(SwapError::load_failed, current_exception_message());
   }
-  if (is_sink)
-    next->sink = dynamic_cast<sdk::Sink*>(next->stage.get());
-  else {
-    next->transform = dynamic_cast<sdk::Transform*>(next->stage.get());
-    next->preparing = dynamic_cast<sdk::PreparingTransform*>(next->stage.get());
-  }
-  if (!next->sink && !next->transform)
+  if (!implements)
     return fail(SwapError::load_failed,
                 fmt::format("plugin {} ({}) declares kind {} but its stage does not implement it", label(d),
                             d.file.string(), plugin::kind_name(kind)));
@@ -209,17 +204,10 @@ SwapResult Pipeline::try_swap(StageSlot& slot, const SwapRequest& request) {
   std::size_t index = transforms_.size();  // the slot's place among the transforms, if it is one
   for (std::size_t i = 0; i < transforms_.size(); ++i)
     if (transforms_[i].get() == &slot) index = i;
-  next->wanted = index < transforms_.size() ? field_plan()[index] : sdk::FieldSet::every();
-  sdk::InitContext ctx{slot.name(),
-                       next->spec.config,
-                       spec_.directory(),
-                       batch_size_,
-                       slot.role() == SlotRole::dead_letter ? sdk::SinkRole::dead_letters : sdk::SinkRole::records,
-                       false,
-                       &next->wanted,
-                       &next->field_use};
   try {
-    next->stage->init(ctx);
+    next->init(slot.name(), spec_.directory(), batch_size_,
+               slot.role() == SlotRole::dead_letter ? sdk::SinkRole::dead_letters : sdk::SinkRole::records, false,
+               index < transforms_.size() ? field_plan()[index] : sdk::FieldSet::every());
   } catch (const sdk::ConfigError&) {
     return fail(SwapError::config_rejected, current_exception_message());
   } catch (...) {
@@ -252,20 +240,9 @@ SwapResult Pipeline::try_swap(StageSlot& slot, const SwapRequest& request) {
     auto wider = std::make_shared<StageInstance>();
     wider->plugin = running->plugin;
     wider->spec = running->spec;
-    wider->wanted = wanted;
-    sdk::InitContext wider_ctx{earlier.name(),
-                               wider->spec.config,
-                               spec_.directory(),
-                               batch_size_,
-                               sdk::SinkRole::records,
-                               false,
-                               &wider->wanted,
-                               &wider->field_use};
     try {
-      wider->stage = wider->plugin->create();
-      wider->transform = dynamic_cast<sdk::Transform*>(wider->stage.get());
-      wider->preparing = dynamic_cast<sdk::PreparingTransform*>(wider->stage.get());
-      wider->stage->init(wider_ctx);
+      wider->create(sdk::StageKind::transform);  // it did when it was first created
+      wider->init(earlier.name(), spec_.directory(), batch_size_, sdk::SinkRole::records, false, wanted);
     } catch (...) {
       return fail(
           SwapError::init_failed,

@@ -152,16 +152,7 @@ std::shared_ptr<StageInstance> Pipeline::instantiate(const config::StageSpec& s,
                                kind_name(kind),
                            "sources go under source:, transforms under stages:, sinks under sink: / dead_letter:");
   plugin::check_options(d, s.config, s.mark);
-  instance->stage = instance->plugin->create();
-  switch (kind) {
-    case sdk::StageKind::source: instance->source = dynamic_cast<sdk::Source*>(instance->stage.get()); break;
-    case sdk::StageKind::transform:
-      instance->transform = dynamic_cast<sdk::Transform*>(instance->stage.get());
-      instance->preparing = dynamic_cast<sdk::PreparingTransform*>(instance->stage.get());
-      break;
-    case sdk::StageKind::sink: instance->sink = dynamic_cast<sdk::Sink*>(instance->stage.get()); break;
-  }
-  if (!instance->source && !instance->transform && !instance->sink)
+  if (!instance->create(kind))
     throw sdk::ConfigError(s.plugin_mark, "plugin " + d.name + " (" + d.file.string() + ") declares kind " +
                                               kind_name(kind) + " but its stage does not implement it");
   return instance;
@@ -170,11 +161,8 @@ std::shared_ptr<StageInstance> Pipeline::instantiate(const config::StageSpec& s,
 void Pipeline::initialise(StageInstance& instance, sdk::SinkRole role, bool check_only, const sdk::FieldSet& wanted) {
   const config::StageSpec& s = instance.spec;
   const plugin::PluginDescription& d = instance.description();
-  instance.wanted = wanted;
-  sdk::InitContext ctx{s.name,     s.config,        spec_.directory(),    batch_size_, role,
-                       check_only, &instance.wanted, &instance.field_use};
   try {
-    instance.stage->init(ctx);
+    instance.init(s.name, spec_.directory(), batch_size_, role, check_only, wanted);
   } catch (const sdk::ConfigError& e) {
     // The exception object (and its vtable) lives in the plugin, which unloads as soon as the
     // pipeline being assembled is dropped: rethrow a copy made here.

@@ -7,6 +7,26 @@ namespace sluice::runtime {
 
 StageInstance::~StageInstance() { stop(); }
 
+bool StageInstance::create(sdk::StageKind kind) {
+  stage = plugin->create();
+  switch (kind) {
+    case sdk::StageKind::source: source = dynamic_cast<sdk::Source*>(stage.get()); return source != nullptr;
+    case sdk::StageKind::transform:
+      transform = dynamic_cast<sdk::Transform*>(stage.get());
+      preparing = dynamic_cast<sdk::PreparingTransform*>(stage.get());
+      return transform != nullptr;
+    case sdk::StageKind::sink: sink = dynamic_cast<sdk::Sink*>(stage.get()); return sink != nullptr;
+  }
+  return false;
+}
+
+void StageInstance::init(const std::string& name, const std::filesystem::path& directory, uint32_t batch_size,
+                         sdk::SinkRole role, bool check_only, const sdk::FieldSet& fields_wanted) {
+  wanted = fields_wanted;
+  sdk::InitContext ctx{name, spec.config, directory, batch_size, role, check_only, &wanted, &field_use};
+  stage->init(ctx);
+}
+
 void StageInstance::start() {
   stage->start();
   started_.store(true, std::memory_order_release);

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -45,6 +46,15 @@ struct StageInstance {
   sdk::FieldUse field_use;
 
   const plugin::PluginDescription& description() const { return plugin->description(); }
+  // Creates the stage object from `plugin` and sets the pointer of `kind` (source, transform
+  // and preparing, or sink); false when the object does not implement that kind. Throws what
+  // the plugin's factory throws.
+  bool create(sdk::StageKind kind);
+  // Calls stage->init() for the stage `name` with `spec.config`, telling it that the stages
+  // after it read `wanted` and keeping what it declares in `field_use`. Throws what init()
+  // throws.
+  void init(const std::string& name, const std::filesystem::path& directory, uint32_t batch_size,
+            sdk::SinkRole role, bool check_only, const sdk::FieldSet& wanted);
   // Calls stage->start(); throws what it throws. Control plane, one thread.
   void start();
   // Calls stage->stop() once, if started; returns its error message, empty when it succeeded.
