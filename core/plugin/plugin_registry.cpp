@@ -55,32 +55,54 @@ std::string plugin_name_from_file(const fs::path& file) {
 
 PluginRegistry::PluginRegistry(std::vector<fs::path> search_path) : search_path_(std::move(search_path)) {}
 
+namespace {
+
+// A directory's entries, sorted by path. The entries keep the file type the listing gave, so
+// asking whether one is a directory or a regular file costs no system call unless it is a
+// symbolic link.
+std::vector<fs::directory_entry> sorted_entries(const fs::path& dir) {
+  std::vector<fs::directory_entry> entries;
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) entries.push_back(e);
+  std::sort(entries.begin(), entries.end(),
+            [](const fs::directory_entry& a, const fs::directory_entry& b) { return a.path() < b.path(); });
+  return entries;
+}
+
+fs::path canonical_or_self(const fs::path& p) {
+  std::error_code ec;
+  fs::path canonical = fs::weakly_canonical(p, ec);
+  return ec ? p : canonical;
+}
+
+}  // namespace
+
 std::vector<fs::path> PluginRegistry::candidate_files() const {
   std::vector<fs::path> out;
+  // A file reached twice (a directory named twice on the path, or through a link) counts once.
+  // Only directories and links are resolved: a plain file's real path is its directory's real
+  // path and its name, which spares resolving every file one path component at a time.
   std::set<fs::path> seen;
-  auto consider = [&](const fs::path& p) {
+  auto consider = [&](const fs::directory_entry& e, const fs::path& real_dir) {
     std::error_code ec;
-    if (!fs::is_regular_file(p, ec)) return;
+    if (!e.is_regular_file(ec)) return;
+    const fs::path& p = e.path();
     std::string name = p.filename().string();
     bool shared = name.size() > 3 && (name.ends_with(".so") || name.find(".so.") != std::string::npos);
     if (!shared) return;
-    fs::path canonical = fs::weakly_canonical(p, ec);
-    if (seen.insert(ec ? p : canonical).second) out.push_back(p);
+    fs::path real = e.is_symlink(ec) ? canonical_or_self(p) : real_dir / p.filename();
+    if (seen.insert(std::move(real)).second) out.push_back(p);
   };
   for (const fs::path& dir : search_path_) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) continue;
-    std::vector<fs::path> entries;
-    for (const auto& e : fs::directory_iterator(dir, ec)) entries.push_back(e.path());
-    std::sort(entries.begin(), entries.end());
-    for (const fs::path& p : entries) {
-      if (fs::is_directory(p, ec)) {
-        std::vector<fs::path> inner;
-        for (const auto& e : fs::directory_iterator(p, ec)) inner.push_back(e.path());
-        std::sort(inner.begin(), inner.end());
-        for (const fs::path& q : inner) consider(q);
+    const fs::path real_dir = canonical_or_self(dir);
+    for (const fs::directory_entry& e : sorted_entries(dir)) {
+      if (e.is_directory(ec)) {
+        const fs::path real_inner = e.is_symlink(ec) ? canonical_or_self(e.path()) : real_dir / e.path().filename();
+        for (const fs::directory_entry& q : sorted_entries(e.path())) consider(q, real_inner);
       } else {
-        consider(p);
+        consider(e, real_dir);
       }
     }
   }

@@ -1,8 +1,11 @@
 #include "plugin/plugin_registry.hpp"
+#include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 using sluice::plugin::PluginError;
 using sluice::plugin::PluginRegistry;
@@ -97,4 +100,24 @@ TEST_CASE("plugin names come from lib<name>.so.<version>", "[plugin]") {
   CHECK(sluice::plugin::plugin_name_from_file("/x/libregex_enrich.so.1.2.0") == "regex_enrich");
   CHECK(sluice::plugin::plugin_name_from_file("libfoo.so") == "foo");
   CHECK(sluice::plugin::plugin_name_from_file("README.md").empty());
+}
+
+TEST_CASE("a plugin file reached twice on the search path is a candidate once", "[plugin]") {
+  namespace fs = std::filesystem;
+  sluice::test_support::TempDir tmp("sluice_candidates");
+  const fs::path dir = tmp.path() / "plugins";
+  fs::create_directories(dir / "v2");
+  tmp.write("plugins/libalpha.so.1.0.0", "");
+  tmp.write("plugins/v2/libalpha.so.2.0.0", "");
+  tmp.write("plugins/notes.txt", "");                          // not a shared library
+  fs::create_symlink(dir / "libalpha.so.1.0.0", dir / "libalpha.so");  // the same file by another name
+  fs::create_directory_symlink(dir / "v2", tmp.path() / "latest");   // the same folder by another path
+  fs::create_directory_symlink(dir, tmp.path() / "again");
+
+  // The same folder three ways (as given, with a "..", through a link), and the subfolder twice.
+  PluginRegistry registry({dir, dir / "v2" / "..", tmp.path() / "again", tmp.path() / "latest"});
+  std::vector<std::string> names;
+  for (const fs::path& p : registry.candidate_files()) names.push_back(p.lexically_relative(tmp.path()).string());
+  // In name order: the link's name sorts before the file's, so the file is listed by it.
+  CHECK(names == std::vector<std::string>{"plugins/libalpha.so", "plugins/v2/libalpha.so.2.0.0"});
 }
