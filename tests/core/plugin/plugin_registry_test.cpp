@@ -109,9 +109,10 @@ TEST_CASE("a plugin file reached twice on the search path is a candidate once", 
   fs::create_directories(dir / "v2");
   tmp.write("plugins/libalpha.so.1.0.0", "");
   tmp.write("plugins/v2/libalpha.so.2.0.0", "");
-  tmp.write("plugins/notes.txt", "");                          // not a shared library
-  fs::create_symlink(dir / "libalpha.so.1.0.0", dir / "libalpha.so");  // the same file by another name
-  fs::create_directory_symlink(dir / "v2", tmp.path() / "latest");   // the same folder by another path
+  tmp.write("plugins/notes.txt", "");  // not a shared library
+  // The same file by another name; the same folders by other paths.
+  fs::create_symlink(dir / "libalpha.so.1.0.0", dir / "libalpha.so");
+  fs::create_directory_symlink(dir / "v2", tmp.path() / "latest");
   fs::create_directory_symlink(dir, tmp.path() / "again");
 
   // The same folder three ways (as given, with a "..", through a link), and the subfolder twice.
