@@ -10,13 +10,13 @@ namespace sluice::plugins::regex_enrich {
 
 namespace json = boost::json;
 
-ClassifyOp ClassifyOp::parse(const sdk::ConfigNode& node, const sdk::InitContext& ctx) {
+ClassifyOp ClassifyOp::parse(const sdk::ConfigNode& node, const sdk::InitContext& ctx, RuleFiles& files) {
   require_keys_known(node, "a classify entry",
                      {"field", "rules", "rules_file", "section", "target", "default", "captures"});
   ClassifyOp op;
   op.field_ = FieldPath::parse(require_key(node, "field", "a classify entry"));
   op.target_ = FieldPath::parse(require_key(node, "target", "a classify entry"));
-  op.rules_ = RuleList::load(node, ctx);
+  op.rules_ = RuleList::load(node, ctx, files);
   if (const sdk::ConfigNode* d = node.find("default")) op.fallback_ = parse_typed_scalar(*d, ValueType::string);
   if (const sdk::ConfigNode* captures = node.find("captures")) {
     for (const sdk::ConfigNode& c : captures->items()) {

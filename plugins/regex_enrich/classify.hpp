@@ -22,7 +22,8 @@ namespace sluice::plugins::regex_enrich {
 // One `classify` entry. Immutable after parse(); safe to use from several threads at once.
 class ClassifyOp {
  public:
-  static ClassifyOp parse(const sdk::ConfigNode& node, const sdk::InitContext& ctx);
+  // Rule files are read through `files`, so entries naming the same file share one read.
+  static ClassifyOp parse(const sdk::ConfigNode& node, const sdk::InitContext& ctx, RuleFiles& files);
 
   const FieldPath& field() const noexcept { return field_; }
   // Its outputs, in order: the target, then each capture's field.

@@ -88,8 +88,10 @@ void RegexEnrichStage::init(const sdk::InitContext& ctx) {
   require_keys_known(config, "the regex_enrich config", {"classify", "extract", "lookup", "filter"});
 
   std::vector<ClassifyOp> classify;
-  if (const sdk::ConfigNode* list = config.find("classify"))
-    for (const sdk::ConfigNode& item : list->items()) classify.push_back(ClassifyOp::parse(item, ctx));
+  if (const sdk::ConfigNode* list = config.find("classify")) {
+    RuleFiles files;
+    for (const sdk::ConfigNode& item : list->items()) classify.push_back(ClassifyOp::parse(item, ctx, files));
+  }
   if (const sdk::ConfigNode* list = config.find("extract"))
     for (const sdk::ConfigNode& item : list->items()) extract_.push_back(ExtractOp::parse(item));
   if (const sdk::ConfigNode* list = config.find("lookup"))

@@ -12,9 +12,7 @@ namespace sluice::plugins::regex_enrich {
 namespace {
 
 // The list of rule nodes an entry names: inline, a whole file, or one section of a file.
-// `holder` keeps a loaded file alive while the caller reads the returned node.
-const sdk::ConfigNode& rule_nodes(const sdk::ConfigNode& entry, const sdk::InitContext& ctx,
-                                  sdk::ConfigNode& holder) {
+const sdk::ConfigNode& rule_nodes(const sdk::ConfigNode& entry, const sdk::InitContext& ctx, RuleFiles& files) {
   const sdk::ConfigNode* inline_rules = entry.find("rules");
   const sdk::ConfigNode* file = entry.find("rules_file");
   const sdk::ConfigNode* section = entry.find("section");
@@ -28,7 +26,7 @@ const sdk::ConfigNode& rule_nodes(const sdk::ConfigNode& entry, const sdk::InitC
     entry.fail("a classify entry needs 'rules' (a list of {name, pattern}) or 'rules_file'");
 
   std::string path = ctx.resource_path(file->as_string()).string();
-  holder = sdk::load_yaml_config_file(path, file->mark());
+  const sdk::ConfigNode& holder = files.load(path, *file);
   if (section == nullptr) {
     if (holder.is_map())
       file->fail("rule file '" + path + "' holds sections; name one with 'section'");
@@ -51,6 +49,12 @@ const sdk::ConfigNode& rule_nodes(const sdk::ConfigNode& entry, const sdk::InitC
 
 }  // namespace
 
+const sdk::ConfigNode& RuleFiles::load(const std::string& path, const sdk::ConfigNode& named_at) {
+  auto it = files_.find(path);
+  if (it == files_.end()) it = files_.emplace(path, sdk::load_yaml_config_file(path, named_at.mark())).first;
+  return it->second;
+}
+
 RE2::Options RuleList::regex_options() {
   RE2::Options options;
   options.set_log_errors(false);
@@ -63,9 +67,8 @@ std::unique_ptr<RE2> RuleList::compile(const std::string& pattern, const sdk::Co
   return regex;
 }
 
-RuleList RuleList::load(const sdk::ConfigNode& entry, const sdk::InitContext& ctx) {
-  sdk::ConfigNode holder;
-  const sdk::ConfigNode& list = rule_nodes(entry, ctx, holder);
+RuleList RuleList::load(const sdk::ConfigNode& entry, const sdk::InitContext& ctx, RuleFiles& files) {
+  const sdk::ConfigNode& list = rule_nodes(entry, ctx, files);
   if (!list.is_sequence()) list.fail("rules must be a list of {name, pattern}, found " + list.type_name());
   if (list.items().empty()) list.fail("the rule list is empty");
 

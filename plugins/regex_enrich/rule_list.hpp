@@ -7,12 +7,26 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace sluice::plugins::regex_enrich {
+
+// The rule files read while one stage initializes, by resolved path: a file that several
+// classify entries name (one section each, as the reference pipeline's browsers and os) is read
+// and parsed once.
+class RuleFiles {
+ public:
+  // The parsed file at `path`; `named_at` is where the pipeline names it, for the error when it
+  // cannot be read. The node stays valid as long as this object.
+  const sdk::ConfigNode& load(const std::string& path, const sdk::ConfigNode& named_at);
+
+ private:
+  std::map<std::string, sdk::ConfigNode, std::less<>> files_;
+};
 
 struct Rule {
   std::string name;
@@ -29,9 +43,9 @@ class RuleList {
   static std::unique_ptr<RE2> compile(const std::string& pattern, const sdk::ConfigNode& node);
 
   // Reads the rules of a classify entry: inline `rules:` or `rules_file:` (with `section:`
-  // where the file is a map of lists). Each rule is {name, pattern}. ConfigError at the node
-  // at fault, in the pipeline or in the rule file.
-  static RuleList load(const sdk::ConfigNode& entry, const sdk::InitContext& ctx);
+  // where the file is a map of lists), the file read through `files`. Each rule is
+  // {name, pattern}. ConfigError at the node at fault, in the pipeline or in the rule file.
+  static RuleList load(const sdk::ConfigNode& entry, const sdk::InitContext& ctx, RuleFiles& files);
 
   // The index of the first rule matching anywhere in `text`, or -1 where none does.
   int first_match(std::string_view text) const;

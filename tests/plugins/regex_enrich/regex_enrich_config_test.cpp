@@ -1,17 +1,21 @@
 // Config validation at init(): every problem is a ConfigError at the node (or file line) at fault.
 #include "reference_config.hpp"
 #include "regex_enrich.hpp"
+#include "rule_list.hpp"
 #include "temp_dir.hpp"
 
 #include <sluice/sdk/testing.hpp>
+#include <sluice/sdk/yaml_config.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <string>
 
 namespace sdk = sluice::sdk;
 namespace st = sluice::sdk::testing;
 using sluice::plugins::regex_enrich::RegexEnrichStage;
+using sluice::plugins::regex_enrich::RuleFiles;
 using sluice::plugins::regex_enrich::test::kPipelinesDir;
 using sluice::plugins::regex_enrich::test::kReferenceConfig;
 using sluice::test_support::TempDir;
@@ -76,6 +80,32 @@ TEST_CASE("a missing rule file is an error at rules_file") {
   CHECK(std::string(e.what()).find("nowhere.yaml") != std::string::npos);
   CHECK(e.mark().line == 4);
   CHECK(e.mark().column == 17);
+}
+
+TEST_CASE("a rule file named by several classify entries is read once") {
+  TempDir dir;
+  dir.write("rules.yaml", "browsers:\n  - {name: a, pattern: 'x'}\nos:\n  - {name: b, pattern: 'y'}\n");
+  const std::string path = (dir.path() / "rules.yaml").string();
+  const sdk::ConfigNode pipeline = sdk::parse_yaml_config("rules_file: rules.yaml\n", "test.yaml");
+  const sdk::ConfigNode& named_at = pipeline.at("rules_file");
+
+  RuleFiles files;
+  const sdk::ConfigNode& first = files.load(path, named_at);
+  CHECK(first.find("browsers") != nullptr);
+  std::filesystem::remove(path);  // a second read would fail now
+  const sdk::ConfigNode& second = files.load(path, named_at);
+  CHECK(&second == &first);
+  CHECK(second.find("os") != nullptr);
+
+  // A file not read yet still fails where the pipeline names it.
+  try {
+    files.load((dir.path() / "nowhere.yaml").string(), named_at);
+    FAIL("no ConfigError for a missing file");
+  } catch (const sdk::ConfigError& e) {
+    CHECK(std::string(e.what()).find("nowhere.yaml") != std::string::npos);
+    CHECK(e.mark().file == "test.yaml");
+    CHECK(e.mark().line == 1);
+  }
 }
 
 TEST_CASE("a malformed rule file is an error at its place in the rule file") {
