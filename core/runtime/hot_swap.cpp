@@ -228,15 +228,15 @@ SwapResult Pipeline::try_swap(StageSlot& slot, const SwapRequest& request) {
     std::erase_if(skipped, [&](const std::string& f) { return !wanted.contains(f); });  // read after the swap
     if (skipped.empty()) continue;
     const std::shared_ptr<StageInstance> running = earlier.current();
-    const std::string fields = fmt::format("{}", fmt::join(skipped, ", "));
+    const std::string why = fmt::format("after this change the stages after '{}' would read {}, which that stage skips",
+                                        earlier.name(), fmt::join(skipped, ", "));
     const char* them = skipped.size() > 1 ? "them" : "it";
     if (running->description().stateful())
       return fail(SwapError::not_swappable,
-                  fmt::format("after this change the stages after '{}' would read {}, which that stage skips, and "
-                              "it holds state ({}), so it cannot be re-initialised to compute {}; restart the "
-                              "pipeline to apply the change, or run it with `prune_fields: false` (or `sluice run "
-                              "--no-prune`)",
-                              earlier.name(), fields, label(running->description()), them));
+                  fmt::format("{}, and it holds state ({}), so it cannot be re-initialised to compute {}; restart "
+                              "the pipeline to apply the change, or run it with `prune_fields: false` (or `sluice "
+                              "run --no-prune`)",
+                              why, label(running->description()), them));
     auto wider = std::make_shared<StageInstance>();
     wider->plugin = running->plugin;
     wider->spec = running->spec;
@@ -244,11 +244,9 @@ SwapResult Pipeline::try_swap(StageSlot& slot, const SwapRequest& request) {
       wider->create(sdk::StageKind::transform);  // it did when it was first created
       wider->init(earlier.name(), spec_.directory(), batch_size_, sdk::SinkRole::records, false, wanted);
     } catch (...) {
-      return fail(
-          SwapError::init_failed,
-          fmt::format("after this change the stages after '{}' would read {}, which that stage skips, and "
-                      "re-initialising {} to compute {} failed: {}",
-                      earlier.name(), fields, label(running->description()), them, current_exception_message()));
+      return fail(SwapError::init_failed,
+                  fmt::format("{}, and re-initialising {} to compute {} failed: {}", why, label(running->description()),
+                              them, current_exception_message()));
     }
     overrides.push_back({&earlier, &wider->field_use});
     parts.push_back({&earlier, std::move(wider), false});
@@ -360,16 +358,7 @@ SwapResult Pipeline::switch_together(const std::vector<SwitchPart>& parts, const
     switch_posted_.store(true, std::memory_order_release);
   }
   if (installed.wait_for(request.timeout) != std::future_status::ready) {
-    bool withdrawn = false;
-    {
-      std::lock_guard posted(switch_mutex_);
-      if (posted_switch_ == sw) {
-        posted_switch_.reset();
-        switch_posted_.store(false, std::memory_order_release);
-        withdrawn = true;
-      }
-    }
-    if (withdrawn) {
+    if (take_posted_switch(sw.get())) {  // still posted: withdrawn before the source took it
       withdraw_pending();
       return unchanged(SwapError::timed_out, fmt::format("the source created no batch within {} ms; nothing changed",
                                                          request.timeout.count()));
@@ -410,13 +399,15 @@ SwapResult Pipeline::switch_together(const std::vector<SwitchPart>& parts, const
   return r;
 }
 
+std::shared_ptr<Pipeline::PostedSwitch> Pipeline::take_posted_switch(const PostedSwitch* only) noexcept {
+  std::lock_guard lock(switch_mutex_);
+  if (!posted_switch_ || (only != nullptr && posted_switch_.get() != only)) return nullptr;
+  switch_posted_.store(false, std::memory_order_release);
+  return std::exchange(posted_switch_, nullptr);
+}
+
 void Pipeline::install_switch(uint64_t first, RunState& state) noexcept {
-  std::shared_ptr<PostedSwitch> sw;
-  {
-    std::lock_guard lock(switch_mutex_);
-    sw = std::exchange(posted_switch_, nullptr);
-    switch_posted_.store(false, std::memory_order_release);
-  }
+  const std::shared_ptr<PostedSwitch> sw = take_posted_switch();
   if (!sw) return;
   for (std::size_t i = 0; i < sw->parts.size(); ++i) {
     if (sw->pending[i])
@@ -429,13 +420,7 @@ void Pipeline::install_switch(uint64_t first, RunState& state) noexcept {
 }
 
 void Pipeline::resolve_pending_swaps() {
-  std::shared_ptr<PostedSwitch> sw;
-  {
-    std::lock_guard lock(switch_mutex_);
-    sw = std::exchange(posted_switch_, nullptr);
-    switch_posted_.store(false, std::memory_order_release);
-  }
-  if (sw) sw->installed.set_value(kNever);
+  if (const std::shared_ptr<PostedSwitch> sw = take_posted_switch()) sw->installed.set_value(kNever);
   for (StageSlot* slot : slots()) {
     if (std::shared_ptr<PendingSwap> pending = slot->take_pending()) {
       SwapOutcome outcome;

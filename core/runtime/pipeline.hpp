@@ -121,6 +121,10 @@ class Pipeline {
   SwapResult switch_together(const std::vector<SwitchPart>& parts, const SwapRequest& request, SwapResult r);
   // The source's node: installs the posted switch for the batches numbered `first` and later.
   void install_switch(uint64_t first, RunState& state) noexcept;
+  struct PostedSwitch;
+  // Takes the posted switch off the board (only `only`, when given); null when there is none, or
+  // another.
+  std::shared_ptr<PostedSwitch> take_posted_switch(const PostedSwitch* only = nullptr) noexcept;
   // Resolves every swap still pending once no batch will come (the end of the run).
   void resolve_pending_swaps();
 

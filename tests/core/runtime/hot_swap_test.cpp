@@ -499,6 +499,46 @@ TEST_CASE("field pruning: stages that run batches in parallel switch at one batc
   CHECK(first == r.first_batch * 100);
 }
 
+TEST_CASE("field pruning: a switch of several stages that meets no new batch changes none of them",
+          "[runtime][swap][pruning]") {
+  fs::path dir = scratch("pruned_no_batch");
+  const std::string db = (dir / "out.db").string();
+  // One record at once, the next in 1000 s: the source creates no batch by itself.
+  std::string yaml = enrich_yaml(db, "", "{name: family, type: TEXT}", true);
+  yaml.replace(yaml.find("rate: 0,"), 8, "rate: 0.001,");
+  RunningPipeline run(dir, yaml);
+  StageSlot& enrich = *run.pipeline().find("enrich");
+  StageSlot& sink = *run.pipeline().find("sink");
+
+  SwapRequest quick = sqlite_columns(db, "quick", {"family", "form"});
+  quick.timeout = std::chrono::milliseconds(100);
+  auto timed_out = run.pipeline().swap_stage(quick);
+  CHECK(timed_out.error == SwapError::timed_out);
+  CHECK_THAT(timed_out.message, Catch::Contains("the source created no batch within 100 ms; nothing changed"));
+  CHECK(timed_out.reinitialised.empty());
+  CHECK_FALSE(sink.swap_pending());
+  CHECK(skips_of(run, "enrich") == boost::json::array{"form"});
+  CHECK(enrich.counters.swaps_done.load() == 0);
+  CHECK(sink.counters.swaps_failed.load() == 1);
+
+  // One still waiting when the run ends is answered, and changes nothing either.
+  sluice::runtime::SwapResult later;
+  std::thread waiting([&] {
+    SwapRequest patient = sqlite_columns(db, "patient", {"family", "form"});
+    patient.timeout = std::chrono::seconds(60);
+    later = run.pipeline().swap_stage(patient);
+  });
+  wait_until([&] { return sink.swap_pending(); }, "the switch is posted");
+  run.stop();
+  waiting.join();
+  CHECK(later.error == SwapError::not_running);
+  CHECK_THAT(later.message, Catch::Contains("stopped before the source created another batch"));
+  CHECK(later.reinitialised.empty());
+  CHECK_FALSE(sink.swap_pending());
+  CHECK(enrich.counters.swaps_done.load() == 0);
+  CHECK(skips_of(run, "enrich") == boost::json::array{"form"});
+}
+
 TEST_CASE("field pruning: a swap that needs a field a stateful stage skips is refused", "[runtime][swap][pruning]") {
   fs::path dir = scratch("pruned_stateful_swap");
   const std::string db = (dir / "out.db").string();
