@@ -21,13 +21,11 @@ using sluice::sdk::testing::make_final_batch;
 using sluice::sdk::testing::make_json_batch;
 using sluice::sdk::testing::make_raw_batch;
 using sluice::sdk::testing::make_stage;
+using sluice::test_support::sqlite_query;
 using sluice::test_support::TempDir;
 using Rows = sluice::test_support::SqliteRows;
 
 namespace {
-
-// Every row of `sql` as text ("NULL" for NULL), read through a connection of its own.
-Rows query(const std::string& path, const std::string& sql) { return sluice::test_support::sqlite_query(path, sql); }
 
 const char* kMetricsConfig = R"(table: metrics
 key: [window_start, event_type, region, browser]
@@ -59,19 +57,20 @@ TEST_CASE("the reference metrics table is created exactly from YAML", "[sqlite_s
   TempDir dir;
   const std::string path = dir.file("metrics.db");
   const std::string reference = dir.file("reference.db");
-  query(reference,
-        "CREATE TABLE metrics (window_start INTEGER NOT NULL, event_type TEXT NOT NULL, region TEXT NOT NULL, "
-        "browser TEXT NOT NULL, count INTEGER NOT NULL, amount_sum REAL NOT NULL, latency_min REAL NOT NULL, "
-        "latency_max REAL NOT NULL, latency_avg REAL NOT NULL, latency_p50 REAL NOT NULL, latency_p95 REAL NOT NULL, "
-        "latency_p99 REAL NOT NULL, PRIMARY KEY (window_start, event_type, region, browser))");
+  sqlite_query(
+      reference,
+      "CREATE TABLE metrics (window_start INTEGER NOT NULL, event_type TEXT NOT NULL, region TEXT NOT NULL, "
+      "browser TEXT NOT NULL, count INTEGER NOT NULL, amount_sum REAL NOT NULL, latency_min REAL NOT NULL, "
+      "latency_max REAL NOT NULL, latency_avg REAL NOT NULL, latency_p50 REAL NOT NULL, latency_p95 REAL NOT NULL, "
+      "latency_p99 REAL NOT NULL, PRIMARY KEY (window_start, event_type, region, browser))");
   auto t = make_stage<SqliteSink>("path: '" + path + "'\n" + kMetricsConfig);
   CHECK_FALSE(fs::exists(path));  // init opens nothing
   t.stage->start();
   t.stage->stop();
   const std::string info = "SELECT cid, name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('metrics')";
-  CHECK(query(path, info) == query(reference, info));
-  CHECK(query(path, info).size() == 12);
-  CHECK(query(path, "PRAGMA journal_mode") == Rows{{"wal"}});
+  CHECK(sqlite_query(path, info) == sqlite_query(reference, info));
+  CHECK(sqlite_query(path, info).size() == 12);
+  CHECK(sqlite_query(path, "PRAGMA journal_mode") == Rows{{"wal"}});
 }
 
 TEST_CASE("rows are inserted and an existing key is upserted", "[sqlite_sink]") {
@@ -84,8 +83,9 @@ TEST_CASE("rows are inserted and an existing key is upserted", "[sqlite_sink]") 
   t.stage->write(*make_final_batch(2));
   CHECK(t.stage->transactions_committed() == 2);  // the empty final batch starts none
   t.stage->stop();
-  CHECK(query(path, "SELECT window_start, event_type, region, browser, count, amount_sum, latency_min, "
-                    "latency_p50 FROM metrics ORDER BY event_type") ==
+  CHECK(sqlite_query(path,
+                     "SELECT window_start, event_type, region, browser, count, amount_sum, latency_min, "
+                     "latency_p50 FROM metrics ORDER BY event_type") ==
         Rows{{"0", "click", "EMEA", "chrome", "7", "1.25", "1.0", "4.0"},
              {"0", "purchase", "NA", "chrome", "2", "10.5", "1.0", "4.0"}});
 }
@@ -111,7 +111,7 @@ columns:
       R"({"i":18446744073709551615,"r":-2.5,"t":false})",
   }));
   t.stage->stop();
-  CHECK(query(path, "SELECT typeof(i), i, typeof(r), r, typeof(t), t, typeof(b), b, country, odd FROM typed") ==
+  CHECK(sqlite_query(path, "SELECT typeof(i), i, typeof(r), r, typeof(t), t, typeof(b), b, country, odd FROM typed") ==
         Rows{{"integer", "5", "real", "3.0", "text", "x", "blob", "bytes", "DE", "ptr"},
              {"real", "5.5", "real", "1.0", "text", "{\"k\":[1,2]}", "blob", "", "NULL", "NULL"},
              {"integer", "1", "real", "1.84467440737096e+19", "text", "12", "null", "NULL", "NULL", "NULL"},
@@ -140,11 +140,11 @@ TEST_CASE("a missing NOT NULL value fails the whole batch with SQLite's message"
   }
   CHECK(t.stage->transactions_committed() == 1);
   // Nothing of the failed batch is visible: its transaction was rolled back whole.
-  CHECK(query(path, "SELECT window_start, count FROM metrics") == Rows{{"0", "1"}});
+  CHECK(sqlite_query(path, "SELECT window_start, count FROM metrics") == Rows{{"0", "1"}});
   // The sink goes on with the next batch.
   t.stage->write(*make_json_batch({metric(120000, "click", "NA", 5, 0)}, 2));
   t.stage->stop();
-  CHECK(query(path, "SELECT window_start, count FROM metrics ORDER BY 1") == Rows{{"0", "1"}, {"120000", "5"}});
+  CHECK(sqlite_query(path, "SELECT window_start, count FROM metrics ORDER BY 1") == Rows{{"0", "1"}, {"120000", "5"}});
 }
 
 TEST_CASE("each batch is one transaction that commits before write() returns", "[sqlite_sink]") {
@@ -161,7 +161,7 @@ TEST_CASE("each batch is one transaction that commits before write() returns", "
   batch->absorb(batch->records()[2]);
   t.stage->write(*batch);
   CHECK(t.stage->transactions_committed() == 1);
-  CHECK(query(path, "SELECT count(*), min(n) FROM t") == Rows{{"497", "3"}});  // seen by another connection
+  CHECK(sqlite_query(path, "SELECT count(*), min(n) FROM t") == Rows{{"497", "3"}});  // seen by another connection
   t.stage->stop();
 }
 
@@ -183,8 +183,8 @@ TEST_CASE("insert refuses a duplicate key and replace overwrites it", "[sqlite_s
     t.stage->write(*make_json_batch({R"({"k":"a","v":1})", R"({"k":"a","v":2})"}));
     t.stage->stop();
   }
-  CHECK(query(path, "SELECT k, v FROM ins") == Rows{{"a", "1"}});
-  CHECK(query(path, "SELECT k, v FROM rep") == Rows{{"a", "2"}});
+  CHECK(sqlite_query(path, "SELECT k, v FROM ins") == Rows{{"a", "1"}});
+  CHECK(sqlite_query(path, "SELECT k, v FROM rep") == Rows{{"a", "2"}});
 }
 
 TEST_CASE("an existing table is reopened and written on", "[sqlite_sink]") {
@@ -196,14 +196,14 @@ TEST_CASE("an existing table is reopened and written on", "[sqlite_sink]") {
     t.stage->write(*make_json_batch({metric(0, "click", "EMEA", run * 10, 0), metric(run, "click", "NA", 1, 0)}));
     t.stage->stop();
   }
-  CHECK(query(path, "SELECT window_start, region, count FROM metrics ORDER BY 1") ==
+  CHECK(sqlite_query(path, "SELECT window_start, region, count FROM metrics ORDER BY 1") ==
         Rows{{"0", "EMEA", "20"}, {"1", "NA", "1"}, {"2", "NA", "1"}});
 }
 
 TEST_CASE("an existing table without the columns fails start() clearly", "[sqlite_sink]") {
   TempDir dir;
   const std::string path = dir.file("other.db");
-  query(path, "CREATE TABLE metrics (x INTEGER)");
+  sqlite_query(path, "CREATE TABLE metrics (x INTEGER)");
   auto t = make_stage<SqliteSink>("path: '" + path + "'\n" + kMetricsConfig);
   CHECK_THROWS_WITH(t.stage->start(), Catch::Contains("no column named window_start"));
 }
@@ -219,7 +219,7 @@ columns: [{name: order, type: INTEGER}, {name: 'select', type: TEXT, field: s}]
   t.stage->start();
   t.stage->write(*make_json_batch({R"({"order":1,"s":"a"})", R"({"order":1,"s":"b"})"}));
   t.stage->stop();
-  CHECK(query(path, "SELECT \"order\", \"select\" FROM \"my \"\"odd\"\" table\"") == Rows{{"1", "b"}});
+  CHECK(sqlite_query(path, "SELECT \"order\", \"select\" FROM \"my \"\"odd\"\" table\"") == Rows{{"1", "b"}});
 }
 
 TEST_CASE("dead letters go into the fixed dead-letter columns", "[sqlite_sink]") {
@@ -234,7 +234,7 @@ TEST_CASE("dead letters go into the fixed dead-letter columns", "[sqlite_sink]")
   batch->dead_letter(batch->records()[2], "late", "window 0 closed");
   t.stage->write(*batch);
   t.stage->stop();
-  CHECK(query(path, "SELECT reason, stage, detail, line, raw FROM dead_letters ORDER BY line") ==
+  CHECK(sqlite_query(path, "SELECT reason, stage, detail, line, raw FROM dead_letters ORDER BY line") ==
         Rows{{"parse_error", "parse", "", "8", "{bad"}, {"late", "aggregate", "window 0 closed", "9", "late one"}});
   CHECK_THROWS_AS(make_stage<SqliteSink>("path: x\ntable: d\ncolumns: [{name: a, type: TEXT}]\n", "dead", {},
                                          SinkRole::dead_letters),
