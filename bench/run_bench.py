@@ -648,13 +648,45 @@ def run_micro(build_dir: Path, samples: int) -> dict | None:
 # Reporting
 
 
-def machine_info() -> dict:
-    cpu = ""
+# /proc/cpuinfo fields that tell CPUs apart where a virtual machine names them all alike ("AMD
+# EPYC" on hosts whose speed differs twofold), and the widest vector extensions it offers.
+CPU_ID_FIELDS = {"cpu family": "cpu_family", "model": "cpu_model_number", "stepping": "cpu_stepping",
+                 "cache size": "cpu_cache_size"}
+CPU_FLAGS_SHOWN = ("avx2", "avx512f")
+
+
+def cpu_info() -> dict:
+    """The first CPU's model name, family, model, stepping, cache size and notable flags."""
+    fields = {}
     try:
-        cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-                   "")
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if not line.strip():
+                    break  # the first CPU's block ends here
+                key, sep, value = line.partition(":")
+                if sep:
+                    fields.setdefault(key.strip(), value.strip())
     except OSError:
         pass
+    flags = set(fields.get("flags", "").split())
+    out = {"cpu_model": fields.get("model name", "")}
+    for name, key in CPU_ID_FIELDS.items():
+        if name in fields:
+            value = fields[name]
+            out[key] = int(value) if value.isdigit() else value
+    out["cpu_flags"] = [flag for flag in CPU_FLAGS_SHOWN if flag in flags]
+    return out
+
+
+def cpu_label(m: dict) -> str:
+    """'AMD EPYC, family 26 model 2' (what the results of older benches hold: the model name)."""
+    label = m.get("cpu_model") or "unknown CPU"
+    if "cpu_family" in m and "cpu_model_number" in m:
+        label += f", family {m['cpu_family']} model {m['cpu_model_number']}"
+    return label
+
+
+def machine_info() -> dict:
     mem_kib = 0
     try:
         mem_kib = int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")))
@@ -666,7 +698,7 @@ def machine_info() -> dict:
         usable = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         usable = os.cpu_count()
-    return {"host": socket.gethostname(), "nproc": usable, "cpus_online": os.cpu_count(), "cpu_model": cpu,
+    return {"host": socket.gethostname(), "nproc": usable, "cpus_online": os.cpu_count(), **cpu_info(),
             "mem_total_mib": mem_kib // 1024, "kernel": platform.release()}
 
 
@@ -729,7 +761,7 @@ def print_report(results: dict) -> None:
     online = m.get("cpus_online")
     of = f" of {online}" if online and online != m["nproc"] else ""
     print(f"Sluice benchmarks ({results['mode']}) on {m['host']}, "
-          f"{m['nproc']}{of} cores ({m['cpu_model']}), {results['date']}")
+          f"{m['nproc']}{of} cores ({cpu_label(m)}), {results['date']}")
     b = results.get("build")
     if b:
         kind = (b["type"] or "unknown type") + (" with profile-guided optimization" if b["pgo"] else "")
@@ -839,22 +871,22 @@ def write_plots(results: dict, prefix: Path) -> list[str]:
             f"{p['threads']} {p['records_per_second']['median']} {base * p['threads']}\n" for p in sc))
         node_rps = med(results["throughput"]["node"], "records_per_second", "median")
         scaling_png = prefix.parent / (prefix.name + "-scaling.png")
-        node_line = (f", {node_rps} with lines dt 2 lw 2 lc rgb '#c0392b' title 'Node.js (one process)'"
+        node_line = (f", {node_rps / 1e6} with lines dt 2 lw 2 lc rgb '#c0392b' title 'Node.js (one process)'"
                      if node_rps else "")
         script = f"""
 set terminal pngcairo noenhanced size 900,560 font ',11'
 set output '{scaling_png}'
 set title 'Sluice throughput vs worker threads ({results["scaling"]["records"]:,} records, {results["machine"]["host"]})'
 set xlabel 'threads (--threads)'
-set ylabel 'records/s'
-set format y "%.0s%c"
+set ylabel 'million records/s'
+set format y "%g"
 set grid
 set key top left
 set xrange [0.5:{sc[-1]['threads'] + 0.5}]
 set yrange [0:*]
 set xtics ({", ".join(str(p['threads']) for p in sc)})
-plot '{tmp / "scaling.dat"}' using 1:2 with linespoints lw 2 pt 7 lc rgb '#2471a3' title 'Sluice (median)', \\
-     '' using 1:3 with lines dt 3 lc rgb '#7f8c8d' title 'linear from 1 thread'{node_line}
+plot '{tmp / "scaling.dat"}' using 1:($2/1e6) with linespoints lw 2 pt 7 lc rgb '#2471a3' title 'Sluice (median)', \\
+     '' using 1:($3/1e6) with lines dt 3 lc rgb '#7f8c8d' title 'linear from 1 thread'{node_line}
 """
         lat = results["latency"]
         rows = []
