@@ -293,7 +293,7 @@ std::shared_ptr<LoadedPlugin> PluginRegistry::load(const std::string& name, cons
     for (const std::string& r : refused) msg += "\n  refused " + r;
     if (versions.empty() && refused.empty()) {
       msg += " on the plugin path:";
-      for (const fs::path& p : search_path_) msg += " " + p.string();
+      for (const fs::path& p : search_path_) msg.append(" ").append(p.string());
       msg += " (set --plugin-path or SLUICE_PLUGIN_PATH)";
     }
     throw PluginError(msg);

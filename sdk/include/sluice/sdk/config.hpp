@@ -23,7 +23,12 @@ struct Mark {
 
   std::string str() const {
     std::string s = file.empty() ? std::string("<config>") : file;
-    if (line > 0) s += ":" + std::to_string(line) + ":" + std::to_string(column);
+    if (line > 0) {  // appended piece by piece: GCC 12 misreads ":" + std::string as overlapping
+      s += ':';
+      s += std::to_string(line);
+      s += ':';
+      s += std::to_string(column);
+    }
     return s;
   }
 };
