@@ -528,12 +528,26 @@ def measure_memory(plan: Plan, sluice: Sluice, files: dict[int, Path]) -> dict:
     return {"points": points, "growth_large_over_small": round(large / small, 3)}
 
 
+def merged_buckets(reports: list[dict]) -> list[list[float]] | None:
+    """The runs' latency histograms added bucket by bucket ([lower_us, upper_us, batches], in
+    order), or None where a report has none (a Sluice older than the bench)."""
+    merged: dict[tuple[float, float], int] = {}
+    for r in reports:
+        buckets = r["batch_latency_us"].get("buckets")
+        if buckets is None:
+            return None
+        for lower, upper, n in buckets:
+            merged[(lower, upper)] = merged.get((lower, upper), 0) + n
+    return [[lower, upper, n] for (lower, upper), n in sorted(merged.items())]
+
+
 def latency_summary(reports: list[dict]) -> dict:
     out = {}
     for q in ("p50", "p95", "p99", "max"):
         out[f"{q}_us"] = summary([r["batch_latency_us"][q] for r in reports], 1)
     out["batches"] = summary([r["batch_latency_us"]["count"] for r in reports])
     out["records_per_second"] = summary([r["records_per_second"] for r in reports], 1)
+    out["buckets"] = merged_buckets(reports)
     return out
 
 
@@ -889,33 +903,48 @@ plot '{tmp / "scaling.dat"}' using 1:($2/1e6) with linespoints lw 2 pt 7 lc rgb 
      '' using 1:($3/1e6) with lines dt 3 lc rgb '#7f8c8d' title 'linear from 1 thread'{node_line}
 """
         lat = results["latency"]
-        rows = []
-        for q in ("p50", "p95", "p99"):
-            rows.append(f"{q} {lat['full_load'][q + '_us']['median'] / 1e3} {lat['half_load'][q + '_us']['median'] / 1e3}")
-        (tmp / "latency.dat").write_text("\n".join(rows) + "\n")
         latency_png = prefix.parent / (prefix.name + "-latency.png")
-        script += f"""
+        loads = (("full", "full load", "#2471a3"),
+                 ("half", f"~50% load ({lat['half_load']['target_records_per_second']:,} records/s)", "#27ae60"))
+        curves = {"full": lat["full_load"].get("buckets"), "half": lat["half_load"].get("buckets")}
+        if all(curves.values()):
+            # The distribution: the share of batches done within each bucket's upper bound, as
+            # steps from 0 to 100%, with the median p99 of the runs in the legend.
+            lines = []
+            for key, label, colour in loads:
+                total = sum(n for _, _, n in curves[key])
+                seen = 0
+                rows = [f"{curves[key][0][0] / 1e3} 0"]
+                for _, upper, n in curves[key]:
+                    seen += n
+                    rows.append(f"{upper / 1e3} {100.0 * seen / total}")
+                (tmp / f"latency-{key}.dat").write_text("\n".join(rows) + "\n")
+                p99 = lat[f"{key}_load"]["p99_us"]["median"] / 1e3
+                lines.append(f"'{tmp / f'latency-{key}.dat'}' using 1:2 with steps lw 2 lc rgb '{colour}' "
+                             f"title '{label}: p99 {p99:.2f} ms'")
+            script += f"""
 set output '{latency_png}'
-set title 'Sluice batch latency, full load vs ~50% load ({results["machine"]["host"]})'
-set xlabel 'percentile'
-set ylabel 'batch latency (ms)'
+set title 'Sluice batch latency distribution, all runs ({results["machine"]["host"]})'
+set xlabel 'batch latency (ms, log scale)'
+set ylabel 'batches done within it (%)'
+set logscale x
+set format x "%g"
 set format y "%g"
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.85 border -1
-set boxwidth 0.9
-set key top left
-set xrange [-0.6:2.6]
+set xrange [*:*]
 set xtics auto
-set yrange [0:*]
-plot '{tmp / "latency.dat"}' using 2:xtic(1) lc rgb '#2471a3' title 'full load', \\
-     '' using 3 lc rgb '#27ae60' title '~50% load ({lat["half_load"]["target_records_per_second"]:,} records/s)'
+set yrange [0:100]
+set ytics 10
+set key center right
+plot {", ".join(lines)}, 99 with lines dt 3 lc rgb '#7f8c8d' title '99%'
 """
+        else:
+            log("the latency reports have no histogram buckets (Sluice older than the bench): no latency plot")
+            latency_png = None
         r = subprocess.run([gnuplot], input=script, text=True, capture_output=True)
         if r.returncode != 0:
             log(f"gnuplot failed: {r.stderr.strip()}")
             return []
-        written = [shown(scaling_png), shown(latency_png)]
+        written = [shown(scaling_png)] + ([shown(latency_png)] if latency_png else [])
     return written
 
 

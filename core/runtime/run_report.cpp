@@ -15,6 +15,23 @@ double startup_ms(const RunState& state, const RunSummary& summary) {
   return static_cast<double>(first - summary.main_entered_unix_ns) / 1e6;
 }
 
+namespace {
+
+// The histogram's non-empty buckets as [lower, upper, batches]: `batches` values v with
+// lower <= v < upper (us). Enough to draw the distribution, or to merge runs bucket by bucket.
+boost::json::array latency_buckets_json(const LatencyHistogram& h) {
+  boost::json::array buckets;
+  for (int i = 0; i < LatencyHistogram::kBuckets; ++i) {
+    const uint64_t n = h.bucket_count(i);
+    if (n == 0) continue;
+    const double lower = i == 0 ? 0.0 : LatencyHistogram::bucket_upper(i - 1);
+    buckets.push_back(boost::json::array{lower, LatencyHistogram::bucket_upper(i), n});
+  }
+  return buckets;
+}
+
+}  // namespace
+
 boost::json::value run_report_json(Pipeline& pipeline, const RunState& state, const RunSummary& summary) {
   boost::json::object reasons;
   for (const auto& [reason, n] : state.dead_by_reason()) reasons[reason] = n;
@@ -66,16 +83,16 @@ boost::json::value run_report_json(Pipeline& pipeline, const RunState& state, co
       {"threads", pipeline.threads()},
       {"batch_size", pipeline.batch_size()},
       {"max_in_flight", pipeline.max_in_flight()},
-      {"batch_latency_us",
-       boost::json::object{{"count", h.count()},
-                           {"p50", h.quantile(0.50)},
-                           {"p95", h.quantile(0.95)},
-                           {"p99", h.quantile(0.99)},
-                           {"max", h.max()},
-                           {"during_swaps", boost::json::object{{"count", hs.count()},
-                                                                {"p50", hs.quantile(0.50)},
-                                                                {"p99", hs.quantile(0.99)},
-                                                                {"max", hs.max()}}}}},
+      {"batch_latency_us", boost::json::object{{"count", h.count()},
+                                               {"p50", h.quantile(0.50)},
+                                               {"p95", h.quantile(0.95)},
+                                               {"p99", h.quantile(0.99)},
+                                               {"max", h.max()},
+                                               {"buckets", latency_buckets_json(h)},
+                                               {"during_swaps", boost::json::object{{"count", hs.count()},
+                                                                                    {"p50", hs.quantile(0.50)},
+                                                                                    {"p99", hs.quantile(0.99)},
+                                                                                    {"max", hs.max()}}}}},
       {"swaps_done", pipeline.swaps_done()},
       {"swaps_failed", pipeline.swaps_failed()},
       {"stages", std::move(stages)},

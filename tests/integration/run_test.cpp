@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 
@@ -274,4 +275,52 @@ TEST_CASE("the report stamps when the first batch was committed, and the start-u
   const double startup = stats.at("startup_ms").to_number<double>();
   CHECK(startup > 0);
   CHECK(startup * 1e6 < static_cast<double>(first - before));  // main() comes after the spawn
+}
+
+TEST_CASE("the report's batch latency buckets add up to its count and hold its quantiles", "[run][latency]") {
+  auto dir = scratch_dir("latency_buckets");
+  std::string input;
+  for (int i = 1; i <= 60; ++i) input += "{\"n\":" + std::to_string(i) + "}\n";
+  write_file(dir / "in.ndjson", input);
+  write_file(dir / "p.yaml", parse_pipeline("", "batch_size: 2\n"));  // 30 batches
+  auto r = run_in(dir);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const boost::json::object latency = stats_of(dir).at("batch_latency_us").as_object();
+  const auto count = latency.at("count").to_number<uint64_t>();
+  REQUIRE(count >= 30);  // the source may close with a last, empty batch
+  const boost::json::array& buckets = latency.at("buckets").as_array();
+  REQUIRE_FALSE(buckets.empty());
+
+  // [lower, upper, batches], ascending, not overlapping, none empty; together every batch.
+  uint64_t total = 0;
+  double previous_upper = 0;
+  for (const boost::json::value& b : buckets) {
+    const boost::json::array& bucket = b.as_array();
+    REQUIRE(bucket.size() == 3);
+    INFO(boost::json::serialize(bucket));
+    const double lower = bucket[0].to_number<double>();
+    const double upper = bucket[1].to_number<double>();
+    CHECK(lower >= previous_upper);
+    CHECK(lower < upper);
+    CHECK(bucket[2].to_number<uint64_t>() > 0);
+    total += bucket[2].to_number<uint64_t>();
+    previous_upper = upper;
+  }
+  CHECK(total == count);
+
+  // The quantiles are read off the same buckets: p50 is the upper bound of the bucket that
+  // holds the middle batch (or the maximum, where that is lower); the maximum lies in the last.
+  const double max = latency.at("max").to_number<double>();
+  const boost::json::array& last = buckets.back().as_array();
+  CHECK(max >= last[0].to_number<double>());
+  CHECK(max < last[1].to_number<double>());
+  uint64_t seen = 0;
+  for (const boost::json::value& b : buckets) {
+    seen += b.as_array()[2].to_number<uint64_t>();
+    if (seen >= (count + 1) / 2) {
+      CHECK(latency.at("p50").to_number<double>() == std::min(b.as_array()[1].to_number<double>(), max));
+      break;
+    }
+  }
 }
