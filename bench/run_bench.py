@@ -904,24 +904,24 @@ plot '{tmp / "scaling.dat"}' using 1:($2/1e6) with linespoints lw 2 pt 7 lc rgb 
 """
         lat = results["latency"]
         latency_png = prefix.parent / (prefix.name + "-latency.png")
-        loads = (("full", "full load", "#2471a3"),
-                 ("half", f"~50% load ({lat['half_load']['target_records_per_second']:,} records/s)", "#27ae60"))
-        curves = {"full": lat["full_load"].get("buckets"), "half": lat["half_load"].get("buckets")}
-        if all(curves.values()):
+        loads = (("full_load", "full load", "#2471a3"),
+                 ("half_load", f"~50% load ({lat['half_load']['target_records_per_second']:,} records/s)", "#27ae60"))
+        if all(lat[key].get("buckets") for key, _, _ in loads):
             # The distribution: the share of batches done within each bucket's upper bound, as
             # steps from 0 to 100%, with the median p99 of the runs in the legend.
             lines = []
             for key, label, colour in loads:
-                total = sum(n for _, _, n in curves[key])
+                buckets = lat[key]["buckets"]
+                total = sum(n for _, _, n in buckets)
                 seen = 0
-                rows = [f"{curves[key][0][0] / 1e3} 0"]
-                for _, upper, n in curves[key]:
+                rows = [f"{buckets[0][0] / 1e3} 0"]
+                for _, upper, n in buckets:
                     seen += n
                     rows.append(f"{upper / 1e3} {100.0 * seen / total}")
-                (tmp / f"latency-{key}.dat").write_text("\n".join(rows) + "\n")
-                p99 = lat[f"{key}_load"]["p99_us"]["median"] / 1e3
-                lines.append(f"'{tmp / f'latency-{key}.dat'}' using 1:2 with steps lw 2 lc rgb '{colour}' "
-                             f"title '{label}: p99 {p99:.2f} ms'")
+                data = tmp / f"latency-{key}.dat"
+                data.write_text("\n".join(rows) + "\n")
+                p99 = lat[key]["p99_us"]["median"] / 1e3
+                lines.append(f"'{data}' using 1:2 with steps lw 2 lc rgb '{colour}' title '{label}: p99 {p99:.2f} ms'")
             script += f"""
 set output '{latency_png}'
 set title 'Sluice batch latency distribution, all runs ({results["machine"]["host"]})'

@@ -282,7 +282,7 @@ TEST_CASE("the report's batch latency buckets add up to its count and hold its q
   std::string input;
   for (int i = 1; i <= 60; ++i) input += "{\"n\":" + std::to_string(i) + "}\n";
   write_file(dir / "in.ndjson", input);
-  write_file(dir / "p.yaml", parse_pipeline("", "batch_size: 2\n"));  // 30 batches
+  write_file(dir / "p.yaml", parse_pipeline("", "batch_size: 2\n"));  // 30 batches of records
   auto r = run_in(dir);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
